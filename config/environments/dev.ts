@@ -1,0 +1,18 @@
+import type { EnvironmentInput } from '../schema';
+import { shared } from './shared';
+
+export const dev: EnvironmentInput = {
+  cluster: { name: 'moe-lab-dev', region: 'us-west-2' },
+  namespaces: { ...shared.namespaces },
+  prometheus: {
+    image: shared.prometheusImage,
+    replicas: 1,
+    scrapeInterval: shared.scrapeInterval,
+    evaluationInterval: shared.scrapeInterval,
+    // Shorter than the 30d default on purpose: dev data is disposable and the volume stays small.
+    retention: '7d',
+    storage: { storageClass: shared.storageClass, size: '20Gi' },
+    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '2Gi' } },
+  },
+  fleet: { cpuNodes: 2, gpuNodes: 1, gpusPerNode: 1, pods: 60 },
+};

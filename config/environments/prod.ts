@@ -1,0 +1,18 @@
+import type { EnvironmentInput } from '../schema';
+import { shared } from './shared';
+
+export const prod: EnvironmentInput = {
+  cluster: { name: 'moe-lab-prod', region: 'us-west-2' },
+  namespaces: { ...shared.namespaces },
+  prometheus: {
+    image: shared.prometheusImage,
+    // Two identical replicas scrape the same targets; queries de-duplicate on `prometheus_replica`.
+    replicas: 2,
+    scrapeInterval: shared.scrapeInterval,
+    evaluationInterval: shared.scrapeInterval,
+    retention: '30d',
+    storage: { storageClass: shared.storageClass, size: '150Gi' },
+    resources: { cpu: { request: '1', limit: '4' }, memory: { request: '2Gi', limit: '8Gi' } },
+  },
+  fleet: { cpuNodes: 10, gpuNodes: 16, gpusPerNode: 8, pods: 600 },
+};

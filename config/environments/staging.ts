@@ -1,0 +1,17 @@
+import type { EnvironmentInput } from '../schema';
+import { shared } from './shared';
+
+export const staging: EnvironmentInput = {
+  cluster: { name: 'moe-lab-staging', region: 'us-west-2' },
+  namespaces: { ...shared.namespaces },
+  prometheus: {
+    image: shared.prometheusImage,
+    replicas: 1,
+    scrapeInterval: shared.scrapeInterval,
+    evaluationInterval: shared.scrapeInterval,
+    retention: '30d',
+    storage: { storageClass: shared.storageClass, size: '50Gi' },
+    resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '1Gi', limit: '4Gi' } },
+  },
+  fleet: { cpuNodes: 4, gpuNodes: 2, gpusPerNode: 8, pods: 200 },
+};

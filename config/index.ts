@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { capacityProblems } from './capacity';
+import { dev } from './environments/dev';
+import { prod } from './environments/prod';
+import { staging } from './environments/staging';
+import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from './schema';
+
+export * from './schema';
+
+/** The checked-in settings of each environment, before validation. */
+export const ENVIRONMENT_INPUTS: Readonly<Record<EnvironmentName, EnvironmentInput>> = { dev, staging, prod };
+
+/** Thrown when any environment's config is invalid; `problems` holds one line per bad field. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isEnvironmentName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
+
+function describeIssue(name: string, issue: z.core.$ZodIssue): string {
+  const field = issue.path.join('.') || '(root)';
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;
+  return `environment "${name}": ${field}: ${message}`;
+}
+
+/** Problems of one environment's raw settings, schema first, then the capacity model. */
+export function environmentProblems(name: string, input: unknown): string[] {
+  if (!isEnvironmentName(name)) {
+    return [`environment "${name}": unknown environment; allowed: ${ENVIRONMENT_NAMES.join(', ')}`];
+  }
+  const parsed = environmentSchema.safeParse(input);
+  if (!parsed.success) return parsed.error.issues.map((issue) => describeIssue(name, issue));
+  return capacityProblems(parsed.data).map((p) => `environment "${name}": ${p.path}: ${p.message}`);
+}
+
+/**
+ * Validates every requested environment and returns them all, or throws one ConfigError listing
+ * every problem in every environment, so nothing is synthesized from a half-valid config.
+ */
+export function loadEnvironments(
+  names: readonly string[] = ENVIRONMENT_NAMES,
+  inputs: Readonly<Record<string, unknown>> = ENVIRONMENT_INPUTS,
+): EnvironmentConfig[] {
+  const problems = names.flatMap((name) => environmentProblems(name, inputs[name]));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return names.map((name) => ({ name: name as EnvironmentName, ...environmentSchema.parse(inputs[name]) }));
+}

@@ -1,0 +1,32 @@
+import { Size } from 'cdk8s';
+import { Cpu, type Capability, type ContainerResources, type ContainerSecurityContextProps } from 'cdk8s-plus-27';
+import type { ResourceSettings } from '../config';
+import { cpuMillis, memoryBytes } from '../config/quantities';
+
+/** The non-root user most upstream monitoring images already run as ("nobody"). */
+export const NOBODY = 65534;
+
+/** Container resources from the env config, spelled out so the manifest says what we mean. */
+export function containerResources(settings: ResourceSettings): ContainerResources {
+  const mebibytes = (quantity: string) => Size.mebibytes(memoryBytes(quantity) / 2 ** 20);
+  return {
+    cpu: { request: Cpu.millis(cpuMillis(settings.cpu.request)), limit: Cpu.millis(cpuMillis(settings.cpu.limit)) },
+    memory: { request: mebibytes(settings.memory.request), limit: mebibytes(settings.memory.limit) },
+  };
+}
+
+// cdk8s-plus's Capability enum lacks ALL, the value Kubernetes takes for "every capability".
+const ALL_CAPABILITIES = 'ALL' as Capability;
+
+/** Non-root, read-only root filesystem, no privilege escalation, every capability dropped. */
+export function restrictedSecurityContext(user = NOBODY): ContainerSecurityContextProps {
+  return {
+    user,
+    group: user,
+    ensureNonRoot: true,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: [ALL_CAPABILITIES] },
+  };
+}

@@ -1,0 +1,46 @@
+// cdk8s-plus-27 has no API for a few fields we need. Each gap is patched here, in one named helper,
+// so constructs stay declarative and the patches are easy to drop when cdk8s-plus grows the API.
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { IConstruct } from 'constructs';
+
+export interface ClaimTemplate {
+  readonly name: string;
+  readonly storageClass: string;
+  readonly size: string;
+  readonly labels: Record<string, string>;
+}
+
+/** StatefulSet `volumeClaimTemplates`: one PVC per replica, which cdk8s-plus cannot express. */
+export function addVolumeClaimTemplate(statefulSet: IConstruct, claim: ClaimTemplate): void {
+  ApiObject.of(statefulSet).addJsonPatch(
+    JsonPatch.add('/spec/volumeClaimTemplates', [
+      {
+        metadata: { name: claim.name, labels: claim.labels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: claim.storageClass,
+          // The generated KubeStatefulSet serialiser runs after patches and expects Quantity objects here.
+          resources: { requests: { storage: Quantity.fromString(claim.size) } },
+        },
+      },
+    ]),
+  );
+}
+
+/**
+ * Mounts a claim template into a container; cdk8s-plus only mounts pod volumes, and a template's
+ * volume exists only once the StatefulSet controller creates the PVC.
+ */
+export function mountClaimTemplate(statefulSet: IConstruct, containerIndex: number, claimName: string, mountPath: string): void {
+  ApiObject.of(statefulSet).addJsonPatch(
+    JsonPatch.add(`/spec/template/spec/containers/${containerIndex}/volumeMounts/-`, { name: claimName, mountPath }),
+  );
+}
+
+/** Pod-level `seccompProfile: RuntimeDefault`, required by the restricted Pod Security Standard. */
+export function useRuntimeDefaultSeccomp(workload: IConstruct): void {
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+  );
+}

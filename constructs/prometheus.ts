@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import type { ImageSettings, ResourceSettings } from '../config';
+import { ComponentChart } from './component-chart';
+import { containerResources, NOBODY, restrictedSecurityContext } from './container-defaults';
+import { addVolumeClaimTemplate, mountClaimTemplate, useRuntimeDefaultSeccomp } from './escape-hatches';
+import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
+import { POD_NAME_ENV, renderPrometheusConfig, type PrometheusConfigProps } from './prometheus-config';
+
+export interface PrometheusProps {
+  /** Namespace of every namespaced object. */
+  readonly namespace: string;
+  /** `app.kubernetes.io/instance`, e.g. the cluster name. */
+  readonly instance: string;
+  readonly image: ImageSettings;
+  /** Identical replicas scraping the same targets, for HA. */
+  readonly replicas: number;
+  /** `--storage.tsdb.retention.time`, e.g. `30d`. */
+  readonly retention: string;
+  /** `--storage.tsdb.retention.size` in bytes; keeps the volume from filling before time retention. */
+  readonly retentionSizeBytes: number;
+  readonly storage: { readonly storageClass: string; readonly size: string };
+  readonly resources: ResourceSettings;
+  /** Everything that goes into prometheus.yml except the rule file globs, which this construct owns. */
+  readonly config: Omit<PrometheusConfigProps, 'ruleFiles'>;
+  /** Rule files keyed by file name (`node.yml`), mounted under `rules/` beside prometheus.yml. */
+  readonly ruleFiles: ReadonlyMap<string, string>;
+  /**
+   * Port of the web UI and API.
+   * @default 9090
+   */
+  readonly port?: number;
+}
+
+const prefixKeys = (prefix: string, data: Record<string, string>) =>
+  Object.fromEntries(Object.entries(data).map(([key, value]) => [prefix + key, value]));
+
+const CONFIG_DIR = '/etc/prometheus';
+const DATA_DIR = '/prometheus';
+const DATA_CLAIM = 'data';
+
+/** Prometheus as a StatefulSet with one volume per replica, least-privilege discovery RBAC and a ClusterIP Service. */
+export class Prometheus extends Construct {
+  public readonly port: number;
+  public readonly serviceName: string;
+  /** Headless Service giving each replica a stable DNS name (`prometheus-0.prometheus-headless`). */
+  public readonly headlessServiceName: string;
+  public readonly configText: string;
+  public readonly statefulSet: kplus.StatefulSet;
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.replicas) || props.replicas < 1) {
+      throw new Error(`Prometheus replicas: got ${props.replicas}; must be a whole number of at least 1`);
+    }
+    this.port = props.port ?? 9090;
+    this.serviceName = 'prometheus';
+    this.headlessServiceName = 'prometheus-headless';
+    const identity: ComponentIdentity = { name: 'prometheus', component: 'metrics', instance: props.instance, version: props.image.tag };
+    const labels = standardLabels(identity);
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
+    const selector = selectorLabels(identity);
+    // Select on our stable labels rather than cdk8s-plus's path-derived `cdk8s.io/metadata.addr`.
+    const pods = kplus.Pods.select(this, 'Pods', { labels: selector });
+
+    this.configText = renderPrometheusConfig({ ...props.config, ruleFiles: ['rules/*.yml'] });
+    const ruleData = Object.fromEntries([...props.ruleFiles.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    const config = new kplus.ConfigMap(this, 'Config', { metadata: metadata('prometheus-config'), data: { 'prometheus.yml': this.configText } });
+    const rules = new kplus.ConfigMap(this, 'Rules', { metadata: metadata('prometheus-rules'), data: ruleData });
+    ComponentChart.addConfigFiles(this, { 'prometheus.yml': this.configText, ...prefixKeys('rules/', ruleData) });
+
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('prometheus'), automountToken: true });
+    this.bindDiscoveryRole(serviceAccount, props.namespace, labels);
+
+    const headless = new kplus.Service(this, 'Headless', {
+      metadata: metadata(this.headlessServiceName),
+      clusterIP: 'None',
+      selector: pods,
+      ports: [{ name: 'web', port: this.port, targetPort: this.port }],
+    });
+    this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+      metadata: metadata('prometheus'),
+      service: headless,
+      replicas: props.replicas,
+      // Replicas are independent copies; starting them in parallel halves recovery time.
+      podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+      select: false,
+      serviceAccount,
+      automountServiceAccountToken: true,
+      // Lets the TSDB head be written out on shutdown instead of replayed from the WAL.
+      terminationGracePeriod: Duration.seconds(300),
+      securityContext: { ensureNonRoot: true, user: NOBODY, group: NOBODY, fsGroup: NOBODY, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+    });
+    this.statefulSet.select(kplus.LabelSelector.of({ labels: selector }));
+    for (const [key, value] of Object.entries(labels)) this.statefulSet.podMetadata.addLabel(key, value);
+    // A changed config or rule file changes this hash, which rolls the pods.
+    const checksum = createHash('sha256').update(this.configText).update(JSON.stringify(ruleData)).digest('hex');
+    this.statefulSet.podMetadata.addAnnotation('checksum/config', checksum);
+    this.statefulSet.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
+    this.statefulSet.podMetadata.addAnnotation('prometheus.io/port', String(this.port));
+    // Two replicas on one node would fail together.
+    this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
+
+    const container = this.statefulSet.addContainer({
+      name: 'prometheus',
+      image: `${props.image.repository}:${props.image.tag}`,
+      // Tags are pinned, so a cached image is the right one.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--storage.tsdb.retention.time=${props.retention}`,
+        `--storage.tsdb.retention.size=${Math.floor(props.retentionSizeBytes / 2 ** 20)}MB`,
+        `--web.listen-address=:${this.port}`,
+        '--web.enable-lifecycle',
+        '--enable-feature=expand-external-labels',
+      ],
+      envVariables: { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
+      ports: [{ name: 'web', number: this.port }],
+      resources: containerResources(props.resources),
+      securityContext: restrictedSecurityContext(),
+      readiness: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
+      liveness: kplus.Probe.fromHttpGet('/-/healthy', { port: this.port, periodSeconds: Duration.seconds(15), failureThreshold: 4 }),
+      // WAL replay after a crash can take minutes on a large head block; liveness waits for it.
+      startup: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(15), failureThreshold: 60 }),
+    });
+    container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
+    container.mount(`${CONFIG_DIR}/rules`, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules, { name: 'rules' }), { readOnly: true });
+    addVolumeClaimTemplate(this.statefulSet, { name: DATA_CLAIM, storageClass: props.storage.storageClass, size: props.storage.size, labels });
+    mountClaimTemplate(this.statefulSet, 0, DATA_CLAIM, DATA_DIR);
+    useRuntimeDefaultSeccomp(this.statefulSet);
+
+    new kplus.Service(this, 'Service', {
+      metadata: metadata(this.serviceName),
+      selector: pods,
+      ports: [{ name: 'web', port: this.port, targetPort: this.port }],
+    });
+    new KubePodDisruptionBudget(this, 'Budget', {
+      metadata: metadata('prometheus'),
+      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+    this.allowIngressFromNamespace(props.namespace, labels, pods);
+  }
+
+  /** Read-only access to exactly what Kubernetes discovery and the kubelet scrape jobs need. */
+  private bindDiscoveryRole(serviceAccount: kplus.ServiceAccount, namespace: string, labels: Record<string, string>): void {
+    const role = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: `${namespace}-prometheus`, labels } });
+    const R = kplus.ApiResource;
+    role.allow(['get', 'list', 'watch'], R.PODS, R.SERVICES, R.ENDPOINTS, R.ENDPOINT_SLICES, R.NODES);
+    role.allow(['get'], R.custom({ apiGroup: '', resourceType: 'nodes/metrics' }), kplus.NonApiResource.of('/metrics'));
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: `${namespace}-prometheus`, labels }, role });
+    binding.addSubjects(serviceAccount);
+  }
+
+  /** Only pods of the monitoring namespace (Grafana, the other replica, federation) reach the API. */
+  private allowIngressFromNamespace(namespace: string, labels: Record<string, string>, pods: kplus.Pods): void {
+    const peers = kplus.Pods.all(this, 'MonitoringPods', { namespaces: kplus.Namespaces.select(this, 'MonitoringNamespace', { names: [namespace] }) });
+    new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: 'prometheus', namespace, labels },
+      selector: pods,
+      ingress: { rules: [{ peer: peers, ports: [kplus.NetworkPolicyPort.tcp(this.port)] }] },
+    });
+  }
+}

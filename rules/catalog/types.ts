@@ -1,0 +1,47 @@
+/** Where a series comes from; `recording-rule` series are computed by this stack from another source. */
+export type MetricSource =
+  | 'application'
+  | 'node-exporter'
+  | 'dcgm-exporter'
+  | 'cadvisor'
+  | 'kubelet'
+  | 'kube-state-metrics'
+  | 'fluent-bit'
+  | 'prometheus'
+  | 'recording-rule';
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+/**
+ * Units as the values are on the wire. `percent` is 0–100 (as the seed thresholds are written),
+ * `ratio` is 0–1 (new recording rules use ratios).
+ */
+export type MetricUnit =
+  | 'seconds'
+  | 'bytes'
+  | 'mebibytes'
+  | 'percent'
+  | 'ratio'
+  | 'celsius'
+  | 'tokens_per_second'
+  | 'requests_per_second'
+  | 'episodes'
+  | 'samples'
+  | 'updates'
+  | 'checkpoints'
+  | 'errors'
+  | 'restarts'
+  | 'count'
+  | 'none';
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly unit: MetricUnit;
+  readonly help: string;
+  readonly source: MetricSource;
+  /** Labels callers may rely on beyond the target labels (namespace, pod, container, node, app). */
+  readonly labels?: readonly string[];
+  /** For `recording-rule` metrics: the exporter metrics it is computed from. */
+  readonly recordedFrom?: readonly string[];
+}

@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+
+const PACKAGE_OF: Record<string, string> = {
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+  amtool: 'prometheus-alertmanager',
+  'prometheus-alertmanager': 'prometheus-alertmanager',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+};
+
+/** Absolute path of a required binary; fails (never skips) with the command that installs it. */
+export function requireTool(binary: string): string {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`${binary} is not installed: run "npm run tools" or "apt-get install -y ${PACKAGE_OF[binary] ?? binary}"`);
+  }
+}
+
+export interface RunResult {
+  readonly status: number;
+  readonly output: string;
+}
+
+/** Runs a tool to completion, returning its exit status and combined output. */
+export function runTool(binary: string, args: readonly string[]): RunResult {
+  try {
+    const output = execFileSync(requireTool(binary), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { status: 0, output };
+  } catch (error) {
+    const e = error as { status?: number; stdout?: string; stderr?: string };
+    return { status: e.status ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
