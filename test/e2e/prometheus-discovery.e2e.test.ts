@@ -1,0 +1,199 @@
+// End-to-end: the generated prometheus.yml runs in a real Prometheus on 127.0.0.1, with Kubernetes
+// discovery simulated by file_sd targets carrying the labels Kubernetes discovery would set, so the
+// real relabelling decides what is scraped. A real node-exporter and a small HTTP app are the targets.
+import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { loadEnvironments } from '../../config';
+import { renderEnvironment } from '../../constructs/render';
+import { freePort, startProcess, waitFor, waitForHttpOk, type StartedProcess } from '../helpers/processes';
+import { simulateKubernetesDiscovery, type TargetGroup } from '../helpers/simulate-discovery';
+import { removeDir, tempDir } from '../helpers/synth-tmp';
+
+interface Target {
+  labels: Record<string, string>;
+  discoveredLabels: Record<string, string>;
+  scrapeUrl: string;
+  health: string;
+}
+
+/** Test-only: scrape every second instead of every 15 s so the first scrape lands quickly. Relabelling is untouched. */
+function withTestScrapeInterval(configText: string): string {
+  const config = parse(configText) as { global: Record<string, string> };
+  config.global.scrape_interval = '1s';
+  config.global.evaluation_interval = '1s';
+  return stringify(config, { lineWidth: 0 });
+}
+
+const pod = (labels: Record<string, string>): Record<string, string> => ({
+  __meta_kubernetes_pod_phase: 'Running',
+  __meta_kubernetes_pod_container_init: 'false',
+  __meta_kubernetes_pod_ip: '127.0.0.1',
+  ...labels,
+});
+
+describe('Prometheus relabelling with simulated Kubernetes discovery (real binaries)', () => {
+  const started: StartedProcess[] = [];
+  const requestedPaths: string[] = [];
+  let app: Server;
+  let work: string;
+  let api: string;
+  let ports: { prometheus: number; nodeExporter: number; app: number; sidecar: number };
+
+  beforeAll(async () => {
+    work = tempDir('e2e-discovery');
+    ports = { prometheus: await freePort(), nodeExporter: await freePort(), app: await freePort(), sidecar: await freePort() };
+    app = createServer((req, res) => {
+      requestedPaths.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end('e2e_app_ready 1\n');
+    });
+    await new Promise<void>((resolve) => app.listen(ports.app, '127.0.0.1', resolve));
+
+    const appAddress = `127.0.0.1:${ports.app}`;
+    const targets: Record<string, TargetGroup[]> = {
+      'kubernetes-pods': [
+        // Annotated, custom path; its pod declares two ports, only the annotated one may be scraped.
+        ...[
+          { port: ports.app, container: 'worker' },
+          { port: ports.sidecar, container: 'sidecar' },
+        ].map(({ port, container }) => ({
+          targets: [`127.0.0.1:${port}`],
+          labels: pod({
+            __meta_kubernetes_namespace: 'mage',
+            __meta_kubernetes_pod_name: 'mage-worker-0',
+            __meta_kubernetes_pod_node_name: 'node-a',
+            __meta_kubernetes_pod_container_name: container,
+            __meta_kubernetes_pod_container_port_number: String(port),
+            __meta_kubernetes_pod_label_app: 'mage-worker',
+            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+            __meta_kubernetes_pod_annotation_prometheus_io_port: String(ports.app),
+            __meta_kubernetes_pod_annotation_prometheus_io_path: '/custom/metrics',
+          }),
+        })),
+        // Annotated without a path, in another namespace; app comes from app.kubernetes.io/name.
+        {
+          targets: [appAddress],
+          labels: pod({
+            __meta_kubernetes_namespace: 'moe-lab',
+            __meta_kubernetes_pod_name: 'moe-trainer-7d9f',
+            __meta_kubernetes_pod_node_name: 'node-b',
+            __meta_kubernetes_pod_container_name: 'trainer',
+            __meta_kubernetes_pod_container_port_number: String(ports.app),
+            __meta_kubernetes_pod_label_app_kubernetes_io_name: 'moe-trainer',
+            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+            __meta_kubernetes_pod_annotation_prometheus_io_port: String(ports.app),
+          }),
+        },
+        // Not annotated: must not be scraped.
+        {
+          targets: [appAddress],
+          labels: pod({
+            __meta_kubernetes_namespace: 'moe-lab',
+            __meta_kubernetes_pod_name: 'redis-0',
+            __meta_kubernetes_pod_container_name: 'redis',
+            __meta_kubernetes_pod_container_port_number: String(ports.app),
+          }),
+        },
+        // Annotated but still Pending: must not be scraped.
+        {
+          targets: [appAddress],
+          labels: pod({
+            __meta_kubernetes_namespace: 'mage',
+            __meta_kubernetes_pod_name: 'mage-worker-1',
+            __meta_kubernetes_pod_phase: 'Pending',
+            __meta_kubernetes_pod_container_name: 'worker',
+            __meta_kubernetes_pod_container_port_number: String(ports.app),
+            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+          }),
+        },
+      ],
+      'node-exporter': [
+        {
+          targets: [`127.0.0.1:${ports.nodeExporter}`],
+          labels: {
+            __meta_kubernetes_namespace: 'monitoring',
+            __meta_kubernetes_service_name: 'node-exporter',
+            __meta_kubernetes_endpointslice_port_name: 'metrics',
+            __meta_kubernetes_pod_name: 'node-exporter-x2k4',
+            __meta_kubernetes_pod_node_name: 'node-a',
+            __meta_kubernetes_pod_container_name: 'node-exporter',
+            __meta_kubernetes_pod_label_app_kubernetes_io_name: 'node-exporter',
+          },
+        },
+      ],
+    };
+
+    const [dev] = loadEnvironments(['dev']);
+    const generated = renderEnvironment(dev).get('config/prometheus.yml')!;
+    const configPath = join(work, 'prometheus.yml');
+    writeFileSync(configPath, withTestScrapeInterval(simulateKubernetesDiscovery(generated, { dir: join(work, 'sd'), targets })));
+
+    started.push(startProcess('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${ports.nodeExporter}`]));
+    started.push(
+      startProcess(
+        'prometheus',
+        [
+          `--config.file=${configPath}`,
+          `--storage.tsdb.path=${join(work, 'data')}`,
+          `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+          '--enable-feature=expand-external-labels',
+        ],
+        { POD_NAME: 'prometheus-0' },
+      ),
+    );
+    api = `http://127.0.0.1:${ports.prometheus}`;
+    try {
+      await waitForHttpOk(`${api}/-/ready`, 30000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nprometheus output:\n${started[1].output()}`);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    await new Promise((resolve) => app?.close(resolve));
+    removeDir(work);
+  });
+
+  const activeTargets = async (job: string): Promise<Target[]> => {
+    const body = (await (await fetch(`${api}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } };
+    return body.data.activeTargets.filter((t) => t.labels.job === job);
+  };
+
+  it('GIVEN annotated and unannotated pods WHEN discovered THEN exactly the annotated running pods are scraped, at their annotated port and path', async () => {
+    const targets = await waitFor('two pod targets up', 30000, async () => {
+      const found = await activeTargets('kubernetes-pods');
+      return found.length === 2 && found.every((t) => t.health === 'up') ? found : undefined;
+    });
+    const byPod = Object.fromEntries(targets.map((t) => [t.labels.pod, t]));
+    expect(Object.keys(byPod).sort()).toEqual(['mage-worker-0', 'moe-trainer-7d9f']);
+    expect(byPod['mage-worker-0'].scrapeUrl).toBe(`http://127.0.0.1:${ports.app}/custom/metrics`);
+    expect(byPod['moe-trainer-7d9f'].scrapeUrl).toBe(`http://127.0.0.1:${ports.app}/metrics`);
+    expect(requestedPaths).toEqual(expect.arrayContaining(['/custom/metrics', '/metrics']));
+  });
+
+  it('GIVEN the scraped pods THEN namespace, pod, container, node and app labels are set and no discovery label leaks', async () => {
+    const targets = await activeTargets('kubernetes-pods');
+    const labels = Object.fromEntries(targets.map((t) => [t.labels.pod, t.labels]));
+    expect(labels['mage-worker-0']).toMatchObject({ namespace: 'mage', container: 'worker', node: 'node-a', app: 'mage-worker' });
+    expect(labels['moe-trainer-7d9f']).toMatchObject({ namespace: 'moe-lab', container: 'trainer', node: 'node-b', app: 'moe-trainer' });
+    for (const set of Object.values(labels)) expect(Object.keys(set).filter((key) => key.startsWith('__'))).toEqual([]);
+  });
+
+  it('GIVEN the node-exporter endpoint WHEN scraped THEN its target is up and a node metric is queryable with its node label', async () => {
+    await waitFor('node-exporter up', 30000, async () => ((await activeTargets('node-exporter'))[0]?.health === 'up' ? true : undefined));
+    const series = await waitFor('node_cpu_seconds_total', 30000, async () => {
+      const url = `${api}/api/v1/query?query=${encodeURIComponent('count by (node, namespace, pod) (node_cpu_seconds_total{job="node-exporter"})')}`;
+      const body = (await (await fetch(url)).json()) as { data: { result: Array<{ metric: Record<string, string> }> } };
+      return body.data.result.length > 0 ? body.data.result : undefined;
+    });
+    expect(series.map((s) => s.metric)).toEqual([{ node: 'node-a', namespace: 'monitoring', pod: 'node-exporter-x2k4' }]);
+  });
+
+  it('GIVEN the POD_NAME of the replica THEN the external labels carry cluster, environment and the replica name', async () => {
+    const body = (await (await fetch(`${api}/api/v1/status/config`)).json()) as { data: { yaml: string } };
+    const loaded = parse(body.data.yaml) as { global: { external_labels: Record<string, string> } };
+    expect(loaded.global.external_labels).toEqual({ cluster: 'moe-lab-dev', environment: 'dev', prometheus_replica: 'prometheus-0' });
+  });
+});
