@@ -21,9 +21,7 @@ export const memoryQuantity = z
   .string()
   .regex(MEMORY, { error: 'must be a binary memory quantity such as 512Mi, 8Gi or 1Ti (units Ki, Mi, Gi, Ti)' });
 
-export const cpuQuantity = z
-  .string()
-  .regex(CPU, { error: 'must be a CPU quantity such as 500m, 1 or 2.5' });
+export const cpuQuantity = z.string().regex(CPU, { error: 'must be a CPU quantity such as 500m, 1 or 2.5' });
 
 const dnsLabel = z.string().regex(DNS_LABEL, {
   error: 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters',
@@ -44,10 +42,18 @@ export const resources = z
   .strictObject({ cpu: resourcePair(cpuQuantity), memory: resourcePair(memoryQuantity) })
   .superRefine((value, ctx) => {
     if (cpuMillis(value.cpu.limit) < cpuMillis(value.cpu.request)) {
-      ctx.addIssue({ code: 'custom', path: ['cpu', 'limit'], message: `${value.cpu.limit} is below the request ${value.cpu.request}; a limit must be at least its request` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpu', 'limit'],
+        message: `${value.cpu.limit} is below the request ${value.cpu.request}; a limit must be at least its request`,
+      });
     }
     if (memoryBytes(value.memory.limit) < memoryBytes(value.memory.request)) {
-      ctx.addIssue({ code: 'custom', path: ['memory', 'limit'], message: `${value.memory.limit} is below the request ${value.memory.request}; a limit must be at least its request` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memory', 'limit'],
+        message: `${value.memory.limit} is below the request ${value.memory.request}; a limit must be at least its request`,
+      });
     }
   });
 
@@ -66,16 +72,19 @@ export const environmentSchema = z.strictObject({
     name: dnsLabel,
     region: z.string().regex(AWS_REGION, { error: 'must be an AWS region such as us-west-2 or eu-central-1' }),
   }),
-  namespaces: z
-    .strictObject({ monitoring: dnsLabel, moeLab: dnsLabel, mage: dnsLabel })
-    .superRefine((value, ctx) => {
-      const seen = new Map<string, string>();
-      for (const [key, namespace] of Object.entries(value)) {
-        const first = seen.get(namespace);
-        if (first) ctx.addIssue({ code: 'custom', path: [key], message: `"${namespace}" is already used by namespaces.${first}; each namespace must be distinct` });
-        else seen.set(namespace, key);
-      }
-    }),
+  namespaces: z.strictObject({ monitoring: dnsLabel, moeLab: dnsLabel, mage: dnsLabel }).superRefine((value, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [key, namespace] of Object.entries(value)) {
+      const first = seen.get(namespace);
+      if (first)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${namespace}" is already used by namespaces.${first}; each namespace must be distinct`,
+        });
+      else seen.set(namespace, key);
+    }
+  }),
   prometheus: prometheusSchema,
   /** Expected fleet, the input of the capacity model. */
   fleet: z.strictObject({

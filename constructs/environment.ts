@@ -47,7 +47,12 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
       externalLabels: { cluster: env.cluster.name, environment: env.name },
       scrapeJobs: [
         ...coreScrapeJobs(),
-        serviceEndpointsJob({ jobName: JOBS.nodeExporter, namespace: namespaces.monitoring, serviceName: 'node-exporter', portName: 'metrics' }),
+        serviceEndpointsJob({
+          jobName: JOBS.nodeExporter,
+          namespace: namespaces.monitoring,
+          serviceName: 'node-exporter',
+          portName: 'metrics',
+        }),
       ],
     },
   });

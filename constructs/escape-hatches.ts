@@ -40,7 +40,5 @@ export function mountClaimTemplate(statefulSet: IConstruct, containerIndex: numb
 
 /** Pod-level `seccompProfile: RuntimeDefault`, required by the restricted Pod Security Standard. */
 export function useRuntimeDefaultSeccomp(workload: IConstruct): void {
-  ApiObject.of(workload).addJsonPatch(
-    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-  );
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 }

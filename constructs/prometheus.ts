@@ -68,7 +68,10 @@ export class Prometheus extends Construct {
 
     this.configText = renderPrometheusConfig({ ...props.config, ruleFiles: ['rules/*.yml'] });
     const ruleData = Object.fromEntries([...props.ruleFiles.entries()].sort(([a], [b]) => a.localeCompare(b)));
-    const config = new kplus.ConfigMap(this, 'Config', { metadata: metadata('prometheus-config'), data: { 'prometheus.yml': this.configText } });
+    const config = new kplus.ConfigMap(this, 'Config', {
+      metadata: metadata('prometheus-config'),
+      data: { 'prometheus.yml': this.configText },
+    });
     const rules = new kplus.ConfigMap(this, 'Rules', { metadata: metadata('prometheus-rules'), data: ruleData });
     ComponentChart.addConfigFiles(this, { 'prometheus.yml': this.configText, ...prefixKeys('rules/', ruleData) });
 
@@ -92,7 +95,13 @@ export class Prometheus extends Construct {
       automountServiceAccountToken: true,
       // Lets the TSDB head be written out on shutdown instead of replayed from the WAL.
       terminationGracePeriod: Duration.seconds(300),
-      securityContext: { ensureNonRoot: true, user: NOBODY, group: NOBODY, fsGroup: NOBODY, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      securityContext: {
+        ensureNonRoot: true,
+        user: NOBODY,
+        group: NOBODY,
+        fsGroup: NOBODY,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: selector }));
     for (const [key, value] of Object.entries(labels)) this.statefulSet.podMetadata.addLabel(key, value);
@@ -129,7 +138,12 @@ export class Prometheus extends Construct {
     });
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     container.mount(`${CONFIG_DIR}/rules`, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules, { name: 'rules' }), { readOnly: true });
-    addVolumeClaimTemplate(this.statefulSet, { name: DATA_CLAIM, storageClass: props.storage.storageClass, size: props.storage.size, labels });
+    addVolumeClaimTemplate(this.statefulSet, {
+      name: DATA_CLAIM,
+      storageClass: props.storage.storageClass,
+      size: props.storage.size,
+      labels,
+    });
     mountClaimTemplate(this.statefulSet, 0, DATA_CLAIM, DATA_DIR);
     useRuntimeDefaultSeccomp(this.statefulSet);
 
@@ -151,13 +165,18 @@ export class Prometheus extends Construct {
     const R = kplus.ApiResource;
     role.allow(['get', 'list', 'watch'], R.PODS, R.SERVICES, R.ENDPOINTS, R.ENDPOINT_SLICES, R.NODES);
     role.allow(['get'], R.custom({ apiGroup: '', resourceType: 'nodes/metrics' }), kplus.NonApiResource.of('/metrics'));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: `${namespace}-prometheus`, labels }, role });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${namespace}-prometheus`, labels },
+      role,
+    });
     binding.addSubjects(serviceAccount);
   }
 
   /** Only pods of the monitoring namespace (Grafana, the other replica, federation) reach the API. */
   private allowIngressFromNamespace(namespace: string, labels: Record<string, string>, pods: kplus.Pods): void {
-    const peers = kplus.Pods.all(this, 'MonitoringPods', { namespaces: kplus.Namespaces.select(this, 'MonitoringNamespace', { names: [namespace] }) });
+    const peers = kplus.Pods.all(this, 'MonitoringPods', {
+      namespaces: kplus.Namespaces.select(this, 'MonitoringNamespace', { names: [namespace] }),
+    });
     new kplus.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: 'prometheus', namespace, labels },
       selector: pods,

@@ -1,13 +1,5 @@
 import { JOBS } from '../rules/selectors';
-import {
-  copyLabel,
-  dropIf,
-  keepIf,
-  kubernetesSd,
-  overrideLabel,
-  type RelabelConfig,
-  type ScrapeJob,
-} from './scrape-config';
+import { copyLabel, dropIf, keepIf, kubernetesSd, overrideLabel, type RelabelConfig, type ScrapeJob } from './scrape-config';
 
 const meta = (name: string) => `__meta_kubernetes_${name}`;
 const podAnnotation = (name: string) => meta(`pod_annotation_prometheus_io_${name}`);

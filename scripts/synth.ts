@@ -63,7 +63,9 @@ if (require.main === module) {
     const options = parseArgs(process.argv.slice(2));
     const rendered = synth({ ...options, log: (line) => console.log(`synth ${line}`) });
     const total = Math.round(performance.now() - started);
-    console.log(`synth: wrote ${[...rendered.keys()].map((env) => relative(process.cwd(), join(options.outDir, env))).join(', ')} in ${total} ms`);
+    console.log(
+      `synth: wrote ${[...rendered.keys()].map((env) => relative(process.cwd(), join(options.outDir, env))).join(', ')} in ${total} ms`,
+    );
   } catch (error) {
     console.error(error instanceof ConfigError ? `synth: ${error.message}\nnothing was written.` : error);
     process.exit(1);

@@ -46,25 +46,40 @@ describe('environment config', () => {
     ['duplicate namespace', (i) => (i.namespaces.mage = 'moe-lab'), ['namespaces.mage', 'already used by namespaces.moeLab']],
     ['namespace that is not a DNS label', (i) => (i.namespaces.monitoring = 'Monitoring_NS'), ['namespaces.monitoring', 'DNS-1123']],
     ['image tag latest', (i) => (i.prometheus.image.tag = 'latest'), ['prometheus.image.tag', 'pinned tag, not "latest"']],
-    ['memory limit below request', (i) => (i.prometheus.resources.memory.limit = '1Gi'), ['prometheus.resources.memory.limit', 'below the request 2Gi']],
-    ['cpu limit below request', (i) => (i.prometheus.resources.cpu.limit = '500m'), ['prometheus.resources.cpu.limit', 'below the request 1']],
+    [
+      'memory limit below request',
+      (i) => (i.prometheus.resources.memory.limit = '1Gi'),
+      ['prometheus.resources.memory.limit', 'below the request 2Gi'],
+    ],
+    [
+      'cpu limit below request',
+      (i) => (i.prometheus.resources.cpu.limit = '500m'),
+      ['prometheus.resources.cpu.limit', 'below the request 1'],
+    ],
     ['zero scrape interval', (i) => (i.prometheus.scrapeInterval = '0s'), ['prometheus.scrapeInterval', 'longer than zero']],
     ['storage size in decimal units', (i) => (i.prometheus.storage.size = '100GB'), ['prometheus.storage.size', 'Ki, Mi, Gi, Ti']],
     ['unknown AWS region', (i) => (i.cluster.region = 'mars-north-1'), ['cluster.region', 'us-west-2']],
     ['negative GPU node count', (i) => (i.fleet.gpuNodes = -1), ['fleet.gpuNodes', '0 or more']],
     ['misspelt field', (i) => Object.assign(i.prometheus, { retension: '30d' }), ['prometheus', 'unknown field(s) retension']],
-    ['volume too small for the fleet', (i) => (i.prometheus.storage.size = '20Gi'), ['prometheus.storage.size', 'too small', 'at least 44.6Gi']],
+    [
+      'volume too small for the fleet',
+      (i) => (i.prometheus.storage.size = '20Gi'),
+      ['prometheus.storage.size', 'too small', 'at least 44.6Gi'],
+    ],
     ['memory limit too small for the fleet', (i) => (i.fleet.pods = 20000), ['prometheus.resources.memory.limit', 'active series']],
   ];
 
-  it.each(badCases)('GIVEN prod with %s WHEN loaded THEN one error names prod, the field and what is allowed', (_name, change, fragments) => {
-    const problems = problemsOf(['dev', 'staging', 'prod'], prodWith(change));
-    expect(problems.length).toBeGreaterThanOrEqual(1);
-    const line = problems.find((p) => p.includes(fragments[0]));
-    expect(line).toBeDefined();
-    expect(line).toMatch(/^environment "prod": /);
-    for (const fragment of fragments) expect(line).toContain(fragment);
-  });
+  it.each(badCases)(
+    'GIVEN prod with %s WHEN loaded THEN one error names prod, the field and what is allowed',
+    (_name, change, fragments) => {
+      const problems = problemsOf(['dev', 'staging', 'prod'], prodWith(change));
+      expect(problems.length).toBeGreaterThanOrEqual(1);
+      const line = problems.find((p) => p.includes(fragments[0]));
+      expect(line).toBeDefined();
+      expect(line).toMatch(/^environment "prod": /);
+      for (const fragment of fragments) expect(line).toContain(fragment);
+    },
+  );
 
   it('GIVEN an unknown environment name WHEN loaded THEN the error lists the allowed names', () => {
     expect(problemsOf(['qa'], ENVIRONMENT_INPUTS)).toEqual(['environment "qa": unknown environment; allowed: dev, staging, prod']);

@@ -43,7 +43,9 @@ describe.each(ENVIRONMENT_NAMES)('manifests of %s', (env) => {
   it('GIVEN every container THEN it has CPU and memory requests and limits and runs restricted', () => {
     const containers = objectsOf(env).flatMap(({ object }) => {
       const pod = podSpecOf(object);
-      return pod ? [...pod.containers, ...(pod.initContainers ?? [])].map((c) => ({ where: `${object.kind}/${object.metadata.name}/${c.name}`, c })) : [];
+      return pod
+        ? [...pod.containers, ...(pod.initContainers ?? [])].map((c) => ({ where: `${object.kind}/${object.metadata.name}/${c.name}`, c }))
+        : [];
     });
     expect(containers.length).toBeGreaterThan(0);
     for (const { where, c } of containers) {
@@ -51,7 +53,12 @@ describe.each(ENVIRONMENT_NAMES)('manifests of %s', (env) => {
       expect([where, Object.keys(c.resources?.limits ?? {}).sort()]).toEqual([where, ['cpu', 'memory']]);
       expect([where, c.securityContext]).toEqual([
         where,
-        expect.objectContaining({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }),
+        expect.objectContaining({
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        }),
       ]);
     }
   });
@@ -60,7 +67,10 @@ describe.each(ENVIRONMENT_NAMES)('manifests of %s', (env) => {
     expect(objectsOf(env).filter(({ object }) => object.kind === 'Secret')).toEqual([]);
     for (const [path, bytes] of readTree(join(dist, env))) {
       const text = bytes.toString('utf8');
-      expect([path, text.match(/(?<![A-Za-z_])(password|passwd|secret|token|api_?key)\s*[:=]\s*["']?[^\s"'/$]{4,}/i)]).toEqual([path, null]);
+      expect([path, text.match(/(?<![A-Za-z_])(password|passwd|secret|token|api_?key)\s*[:=]\s*["']?[^\s"'/$]{4,}/i)]).toEqual([
+        path,
+        null,
+      ]);
       expect([path, text.match(/BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}/)]).toEqual([path, null]);
     }
   });
@@ -73,9 +83,19 @@ describe('Prometheus objects', () => {
     expect(sts.metadata.namespace).toBe('monitoring');
     expect(sts.spec.replicas).toBe(2);
     expect(sts.spec.volumeClaimTemplates).toEqual([
-      expect.objectContaining({ spec: expect.objectContaining({ storageClassName: settings.storage.storageClass, resources: { requests: { storage: settings.storage.size } } }) }),
+      expect.objectContaining({
+        spec: expect.objectContaining({
+          storageClassName: settings.storage.storageClass,
+          resources: { requests: { storage: settings.storage.size } },
+        }),
+      }),
     ]);
-    const container = podSpecOf(sts)!.containers[0] as unknown as { args: string[]; readinessProbe: unknown; livenessProbe: unknown; resources: unknown };
+    const container = podSpecOf(sts)!.containers[0] as unknown as {
+      args: string[];
+      readinessProbe: unknown;
+      livenessProbe: unknown;
+      resources: unknown;
+    };
     expect(container.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--web.enable-lifecycle']));
     // 80 % of the 150Gi volume, in MiB.
     expect(container.args).toContain(`--storage.tsdb.retention.size=${0.8 * 150 * 1024}MB`);
@@ -85,8 +105,12 @@ describe('Prometheus objects', () => {
   });
 
   it('GIVEN the discovery ClusterRole THEN it grants only read verbs on what discovery and the kubelet jobs need', () => {
-    const role = find('prod', 'ClusterRole', 'monitoring-prometheus') as KubeObject & { rules: Array<{ resources?: string[]; nonResourceURLs?: string[]; verbs: string[] }> };
-    const granted = role.rules.flatMap((r) => [...(r.resources ?? []), ...(r.nonResourceURLs ?? [])].map((what) => `${what}:${r.verbs.join(',')}`)).sort();
+    const role = find('prod', 'ClusterRole', 'monitoring-prometheus') as KubeObject & {
+      rules: Array<{ resources?: string[]; nonResourceURLs?: string[]; verbs: string[] }>;
+    };
+    const granted = role.rules
+      .flatMap((r) => [...(r.resources ?? []), ...(r.nonResourceURLs ?? [])].map((what) => `${what}:${r.verbs.join(',')}`))
+      .sort();
     expect(granted).toEqual([
       '/metrics:get',
       'endpoints:get,list,watch',
@@ -99,8 +123,10 @@ describe('Prometheus objects', () => {
   });
 
   it('GIVEN the Service THEN it exposes 9090 and selects the Prometheus pods by their stable labels', () => {
-    const service = find('prod', 'Service', 'prometheus') as KubeObject & { spec: { ports: Array<{ port: number }>; selector: Record<string, string> } };
-    const podLabels = (find('prod', 'StatefulSet', 'prometheus').spec!.template!.metadata!.labels)!;
+    const service = find('prod', 'Service', 'prometheus') as KubeObject & {
+      spec: { ports: Array<{ port: number }>; selector: Record<string, string> };
+    };
+    const podLabels = find('prod', 'StatefulSet', 'prometheus').spec!.template!.metadata!.labels!;
     expect(service.spec.ports.map((p) => p.port)).toEqual([9090]);
     expect(service.spec.selector).toMatchObject({ 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'moe-lab-prod' });
     for (const [key, value] of Object.entries(service.spec.selector)) expect(podLabels[key]).toBe(value);
@@ -111,7 +137,8 @@ describe('Prometheus objects', () => {
       const config = find(env, 'ConfigMap', 'prometheus-config') as KubeObject & { data: Record<string, string> };
       expect(config.data['prometheus.yml']).toBe(readFileSync(join(dist, env, 'config', 'prometheus.yml'), 'utf8'));
       const rules = find(env, 'ConfigMap', 'prometheus-rules') as KubeObject & { data: Record<string, string> };
-      for (const [file, text] of Object.entries(rules.data)) expect(text).toBe(readFileSync(join(dist, env, 'config', 'rules', file), 'utf8'));
+      for (const [file, text] of Object.entries(rules.data))
+        expect(text).toBe(readFileSync(join(dist, env, 'config', 'rules', file), 'utf8'));
     }
   });
 
@@ -124,7 +151,12 @@ describe('Prometheus objects', () => {
 
 describe('schema validation', () => {
   it('GIVEN an object that breaks its schema WHEN validated THEN it is rejected', () => {
-    const broken = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' }, spec: { replicas: 'two', selector: {}, serviceName: 'x', template: {} } };
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two', selector: {}, serviceName: 'x', template: {} },
+    };
     expect(() => validateAgainstSchema(broken as unknown as KubeObject)).toThrow();
   });
 });

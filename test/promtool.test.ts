@@ -48,7 +48,13 @@ describe.each(ENVIRONMENT_NAMES)('promtool on %s', (env) => {
 describe('discovery simulation helper', () => {
   it('GIVEN the generated config WHEN simulated THEN only discovery and credential paths change; every relabel rule is kept', () => {
     const { original, simulated } = checkableConfig('prod');
-    type Job = { job_name: string; kubernetes_sd_configs?: unknown; file_sd_configs?: unknown; relabel_configs: unknown; metric_relabel_configs?: unknown };
+    type Job = {
+      job_name: string;
+      kubernetes_sd_configs?: unknown;
+      file_sd_configs?: unknown;
+      relabel_configs: unknown;
+      metric_relabel_configs?: unknown;
+    };
     const before = (parse(original) as { scrape_configs: Job[] }).scrape_configs;
     const after = (parse(simulated) as { scrape_configs: Job[] }).scrape_configs;
     expect(after.map((j) => j.job_name)).toEqual(before.map((j) => j.job_name));

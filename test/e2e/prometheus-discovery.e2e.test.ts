@@ -146,7 +146,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
     try {
       await waitForHttpOk(`${api}/-/ready`, 30000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nprometheus output:\n${started[1].output()}`);
+      throw new Error(`${(error as Error).message}\nprometheus output:\n${started[1].output()}`, { cause: error });
     }
   });
 

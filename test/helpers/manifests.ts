@@ -23,7 +23,15 @@ export interface PodSpec {
 }
 
 /** Kinds that are not namespaced; everything else this stack writes is. */
-export const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'CustomResourceDefinition', 'PersistentVolume']);
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+]);
 
 /** Every object of every manifest file (`*.yaml`) directly in `envDir`, with its file name. */
 export function loadManifests(envDir: string): Array<{ file: string; object: KubeObject }> {
