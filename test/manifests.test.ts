@@ -97,8 +97,8 @@ describe('Prometheus objects', () => {
       resources: unknown;
     };
     expect(container.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--web.enable-lifecycle']));
-    // 80 % of the 150Gi volume, in MiB.
-    expect(container.args).toContain(`--storage.tsdb.retention.size=${0.8 * 150 * 1024}MB`);
+    // 80 % of the 100Gi volume, in MiB.
+    expect(container.args).toContain(`--storage.tsdb.retention.size=${0.8 * 100 * 1024}MB`);
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/-/ready', port: 9090 } });
     expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/-/healthy', port: 9090 } });
     expect(container.resources).toEqual({ requests: { cpu: '1000m', memory: '2048Mi' }, limits: { cpu: '4000m', memory: '8192Mi' } });

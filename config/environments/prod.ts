@@ -11,7 +11,7 @@ export const prod: EnvironmentInput = {
     scrapeInterval: shared.scrapeInterval,
     evaluationInterval: shared.scrapeInterval,
     retention: '30d',
-    storage: { storageClass: shared.storageClass, size: '150Gi' },
+    storage: { storageClass: shared.storageClass, size: '100Gi' },
     resources: { cpu: { request: '1', limit: '4' }, memory: { request: '2Gi', limit: '8Gi' } },
   },
   fleet: { cpuNodes: 10, gpuNodes: 16, gpusPerNode: 8, pods: 600 },
