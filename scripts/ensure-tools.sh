@@ -30,7 +30,11 @@ install_command="apt-get update && apt-get install -y --no-install-recommends ${
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "tools: installing ${missing_packages[*]} (about 20 s)"
   apt-get update
-  # No daemons: the packages' services are not wanted, the tests start their own processes.
+  # No daemons: the packages would start their services; the tests start their own processes.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing_packages[@]}"
   echo "tools: installed ${missing_packages[*]}"
 else
