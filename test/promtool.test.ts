@@ -1,8 +1,8 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES } from '../config';
-import { simulateKubernetesDiscovery } from './helpers/simulate-discovery';
+import { checkableCopy } from '../scripts/simulate-discovery';
 import { removeDir, synthToTemp, tempDir } from './helpers/synth-tmp';
 import { runTool } from './helpers/tools';
 
@@ -18,15 +18,7 @@ afterAll(() => {
 });
 
 /** The env's prometheus.yml with discovery simulated, beside a copy of its rules/, ready for promtool. */
-function checkableConfig(env: string): { path: string; original: string; simulated: string } {
-  const configDir = join(dist, env, 'config');
-  const dir = join(work, env);
-  cpSync(join(configDir, 'rules'), join(dir, 'rules'), { recursive: true });
-  const original = readFileSync(join(configDir, 'prometheus.yml'), 'utf8');
-  const simulated = simulateKubernetesDiscovery(original, { dir: join(dir, 'sd') });
-  writeFileSync(join(dir, 'prometheus.yml'), simulated);
-  return { path: join(dir, 'prometheus.yml'), original, simulated };
-}
+const checkableConfig = (env: string) => checkableCopy(join(dist, env, 'config'), join(work, env));
 
 describe.each(ENVIRONMENT_NAMES)('promtool on %s', (env) => {
   it('GIVEN prometheus.yml with discovery simulated WHEN promtool check config runs THEN it passes and loads every rule file', () => {

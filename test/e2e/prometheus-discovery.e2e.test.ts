@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { loadEnvironments } from '../../config';
 import { renderEnvironment } from '../../constructs/render';
 import { freePort, startProcess, waitFor, waitForHttpOk, type StartedProcess } from '../helpers/processes';
-import { simulateKubernetesDiscovery, type TargetGroup } from '../helpers/simulate-discovery';
+import { simulateKubernetesDiscovery, type TargetGroup } from '../../scripts/simulate-discovery';
 import { removeDir, tempDir } from '../helpers/synth-tmp';
 
 interface Target {

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { SERVICE_ACCOUNT_DIR } from '../../constructs/scrape-jobs';
+import { SERVICE_ACCOUNT_DIR } from '../constructs/scrape-jobs';
 
 /** A file_sd target group: what Kubernetes discovery would have produced, `__meta_kubernetes_*` labels included. */
 export interface TargetGroup {
@@ -44,4 +44,17 @@ export function simulateKubernetesDiscovery(configText: string, options: Simulat
     }
   }
   return stringify(config, { lineWidth: 0 });
+}
+
+/**
+ * Copies `configDir` (prometheus.yml and rules/) into `dir` with discovery simulated, so promtool can
+ * check it as a whole. Returns the path of the copied prometheus.yml and both texts.
+ */
+export function checkableCopy(configDir: string, dir: string): { path: string; original: string; simulated: string } {
+  cpSync(join(configDir, 'rules'), join(dir, 'rules'), { recursive: true });
+  const original = readFileSync(join(configDir, 'prometheus.yml'), 'utf8');
+  const simulated = simulateKubernetesDiscovery(original, { dir: join(dir, 'sd') });
+  const path = join(dir, 'prometheus.yml');
+  writeFileSync(path, simulated);
+  return { path, original, simulated };
 }
