@@ -29,14 +29,17 @@ function describeIssue(name: string, issue: z.core.$ZodIssue): string {
   return `environment "${name}": ${field}: ${message}`;
 }
 
-/** Problems of one environment's raw settings, schema first, then the capacity model. */
-export function environmentProblems(name: string, input: unknown): string[] {
+type Checked = { problems: string[]; config?: EnvironmentConfig };
+
+/** One environment's raw settings, checked by the schema, then the capacity model, in one pass. */
+function checkEnvironment(name: string, input: unknown): Checked {
   if (!isEnvironmentName(name)) {
-    return [`environment "${name}": unknown environment; allowed: ${ENVIRONMENT_NAMES.join(', ')}`];
+    return { problems: [`environment "${name}": unknown environment; allowed: ${ENVIRONMENT_NAMES.join(', ')}`] };
   }
   const parsed = environmentSchema.safeParse(input);
-  if (!parsed.success) return parsed.error.issues.map((issue) => describeIssue(name, issue));
-  return capacityProblems(parsed.data).map((p) => `environment "${name}": ${p.path}: ${p.message}`);
+  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => describeIssue(name, issue)) };
+  const problems = capacityProblems(parsed.data).map((p) => `environment "${name}": ${p.path}: ${p.message}`);
+  return { problems, config: { name, ...parsed.data } };
 }
 
 /**
@@ -47,7 +50,8 @@ export function loadEnvironments(
   names: readonly string[] = ENVIRONMENT_NAMES,
   inputs: Readonly<Record<string, unknown>> = ENVIRONMENT_INPUTS,
 ): EnvironmentConfig[] {
-  const problems = names.flatMap((name) => environmentProblems(name, inputs[name]));
+  const checked = names.map((name) => checkEnvironment(name, inputs[name]));
+  const problems = checked.flatMap((c) => c.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return names.map((name) => ({ name: name as EnvironmentName, ...environmentSchema.parse(inputs[name]) }));
+  return checked.map((c) => c.config!);
 }
