@@ -4,10 +4,25 @@ import { estimateCapacity } from '../config/capacity';
 import { RULE_GROUPS } from '../rules';
 import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
+import { Alertmanager } from './alertmanager';
 import { ComponentChart } from './component-chart';
 import { Namespaces } from './namespaces';
 import { Prometheus } from './prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
+
+/** One job per monitoring component, so `job` names it and target-down alerts can say which one is down. */
+function monitoringServiceJobs(namespace: string) {
+  const job = (jobName: string, serviceName: string, portName: string, honorLabels = false) =>
+    serviceEndpointsJob({ jobName, namespace, serviceName, portName, honorLabels });
+  return [
+    job(JOBS.nodeExporter, 'node-exporter', 'metrics'),
+    job(JOBS.dcgmExporter, 'dcgm-exporter', 'metrics'),
+    // kube-state-metrics reports on other pods: their namespace/pod labels must win over its own.
+    job(JOBS.kubeStateMetrics, 'kube-state-metrics', 'http-metrics', true),
+    job(JOBS.prometheus, 'prometheus', 'web'),
+    job(JOBS.alertmanager, 'alertmanager', 'web'),
+  ];
+}
 
 /**
  * Every component of one environment, one chart each. `idPrefix` keeps chart ids unique when
@@ -15,7 +30,7 @@ import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
  */
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPrefix = ''): ComponentChart[] {
   const chart = (component: string) => new ComponentChart(scope, `${idPrefix}${component}`, { component });
-  const { namespaces, prometheus } = env;
+  const { namespaces, prometheus, alerting } = env;
   const instance = env.cluster.name;
 
   const namespacesChart = chart('namespaces');
@@ -29,8 +44,21 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     ],
   });
 
+  const alertmanagerChart = chart('alertmanager');
+  const alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', {
+    namespace: namespaces.monitoring,
+    instance,
+    image: alerting.alertmanager.image,
+    replicas: alerting.alertmanager.replicas,
+    retention: alerting.alertmanager.retention,
+    storage: alerting.alertmanager.storage,
+    resources: alerting.alertmanager.resources,
+    credentialsSecret: alerting.receivers.credentialsSecret,
+    config: { receivers: alerting.receivers, businessHours: alerting.businessHours, maintenanceWindow: alerting.maintenanceWindow },
+  });
+
   const prometheusChart = chart('prometheus');
-  const ruleFiles = renderRuleFiles(RULE_GROUPS);
+  const ruleFiles = renderRuleFiles(RULE_GROUPS, env.alerting);
   new Prometheus(prometheusChart, 'Prometheus', {
     namespace: namespaces.monitoring,
     instance,
@@ -45,17 +73,10 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
       scrapeInterval: prometheus.scrapeInterval,
       evaluationInterval: prometheus.evaluationInterval,
       externalLabels: { cluster: env.cluster.name, environment: env.name },
-      scrapeJobs: [
-        ...coreScrapeJobs(),
-        serviceEndpointsJob({
-          jobName: JOBS.nodeExporter,
-          namespace: namespaces.monitoring,
-          serviceName: 'node-exporter',
-          portName: 'metrics',
-        }),
-      ],
+      scrapeJobs: [...coreScrapeJobs(), ...monitoringServiceJobs(namespaces.monitoring)],
+      alertmanagerTargets: alertmanager.apiTargets,
     },
   });
 
-  return [namespacesChart, prometheusChart];
+  return [namespacesChart, alertmanagerChart, prometheusChart];
 }

@@ -16,6 +16,20 @@ export interface PrometheusConfigProps {
   readonly scrapeJobs: readonly ScrapeJob[];
   /** Globs relative to prometheus.yml, so the same file works in the pod and in dist/<env>/config/. */
   readonly ruleFiles: readonly string[];
+  /**
+   * `host:port` of every Alertmanager peer. Prometheus must send to each of them: peers only gossip
+   * silences and what they notified, not the alerts themselves.
+   * @default - no alerting section
+   */
+  readonly alertmanagerTargets?: readonly string[];
+}
+
+/** Where alerts go: every Alertmanager peer, with the per-replica label dropped so the HA pair's copies are one alert. */
+function alertingConfig(targets: readonly string[]) {
+  return {
+    alert_relabel_configs: [{ action: 'labeldrop', regex: REPLICA_LABEL }],
+    alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: [...targets] }] }],
+  };
 }
 
 /** prometheus.yml as an object; `renderPrometheusConfig` turns it into the file text. */
@@ -30,6 +44,7 @@ export function prometheusConfig(props: PrometheusConfigProps) {
       // Expanded from the environment by --enable-feature=expand-external-labels.
       external_labels: { ...props.externalLabels, [REPLICA_LABEL]: `\${${POD_NAME_ENV}}` },
     },
+    ...(props.alertmanagerTargets?.length ? { alerting: alertingConfig(props.alertmanagerTargets) } : {}),
     rule_files: [...props.ruleFiles],
     scrape_configs: [...props.scrapeJobs],
   };

@@ -108,8 +108,6 @@ export class Prometheus extends Construct {
     // A changed config or rule file changes this hash, which rolls the pods.
     const checksum = createHash('sha256').update(this.configText).update(JSON.stringify(ruleData)).digest('hex');
     this.statefulSet.podMetadata.addAnnotation('checksum/config', checksum);
-    this.statefulSet.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
-    this.statefulSet.podMetadata.addAnnotation('prometheus.io/port', String(this.port));
     // Two replicas on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 

@@ -78,12 +78,19 @@ export interface ServiceJobProps {
   readonly serviceName: string;
   /** Name of the Service port that serves metrics. */
   readonly portName: string;
+  /**
+   * Keep the target's own `namespace`/`pod`/`container` labels, for exporters that report on other
+   * objects (kube-state-metrics) rather than on themselves.
+   * @default false
+   */
+  readonly honorLabels?: boolean;
 }
 
 /** A dedicated job for one Service's endpoints, so its `job` label (and target-down alerts) are stable. */
 export function serviceEndpointsJob(props: ServiceJobProps): ScrapeJob {
   return {
     job_name: props.jobName,
+    ...(props.honorLabels ? { honor_labels: true } : {}),
     kubernetes_sd_configs: kubernetesSd('endpointslice', [props.namespace]),
     relabel_configs: [
       keepIf(meta('service_name'), props.serviceName),

@@ -1,9 +1,25 @@
-import { gpuRecordingRules } from './groups/gpu';
-import { kubernetesRecordingRules } from './groups/kubernetes';
-import { nodeRecordingRules } from './groups/node';
-import type { RuleGroup } from './types';
+import { gpuGroups } from './groups/gpu';
+import { kubernetesGroups } from './groups/kubernetes';
+import { mageLearnersGroups } from './groups/mage-learners';
+import { mageWorkersGroups } from './groups/mage-workers';
+import { metaGroups } from './groups/meta';
+import { moeInferenceGroups } from './groups/moe-inference';
+import { moeTrainingGroups } from './groups/moe-training';
+import { nodeGroups } from './groups/node';
+import { isAlert, type AlertRule, type RuleGroup } from './types';
 
 export * from './types';
 
-/** Every rule group the stack's Prometheus loads. */
-export const RULE_GROUPS: readonly RuleGroup[] = [nodeRecordingRules, gpuRecordingRules, kubernetesRecordingRules];
+/** Every rule group the stack's Prometheus loads, one rules file per component. */
+export const RULE_GROUPS: readonly RuleGroup[] = [
+  ...moeTrainingGroups,
+  ...moeInferenceGroups,
+  ...mageWorkersGroups,
+  ...mageLearnersGroups,
+  ...gpuGroups,
+  ...nodeGroups,
+  ...kubernetesGroups,
+  ...metaGroups,
+];
+
+export const ALERT_RULES: readonly AlertRule[] = RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert));

@@ -66,6 +66,33 @@ describe('environment config', () => {
       (i) => (i.prometheus.storage.size = '20Gi'),
       ['prometheus.storage.size', 'too small', 'at least 44.6Gi'],
     ],
+    ['Grafana URL over plain http', (i) => (i.alerting.grafanaUrl = 'http://grafana'), ['alerting.grafanaUrl', 'https:// URL']],
+    [
+      'runbook base URL with a trailing slash',
+      (i) => (i.alerting.runbookBaseUrl += '/'),
+      ['alerting.runbookBaseUrl', 'must not end with "/"'],
+    ],
+    [
+      'unknown pager type',
+      (i) => Object.assign(i.alerting.receivers.pager, { type: 'opsgenie' }),
+      ['alerting.receivers.pager', 'pagerduty, webhook'],
+    ],
+    [
+      'chat channel without #',
+      (i) => (i.alerting.receivers.chat.channel = 'moe-lab-alerts'),
+      ['alerting.receivers.chat.channel', '#moe-lab-alerts'],
+    ],
+    [
+      'maintenance window ending before it starts',
+      (i) => (i.alerting.maintenanceWindow.end = '01:00'),
+      ['alerting.maintenanceWindow.end', 'start must be before end'],
+    ],
+    [
+      'misspelt weekday',
+      (i) => (i.alerting.maintenanceWindow.weekdays = ['sundae' as 'sunday']),
+      ['alerting.maintenanceWindow.weekdays.0', 'sunday, monday'],
+    ],
+    ['zero Alertmanager replicas', (i) => (i.alerting.alertmanager.replicas = 0), ['alerting.alertmanager.replicas', 'at least 1']],
     ['memory limit too small for the fleet', (i) => (i.fleet.pods = 20000), ['prometheus.resources.memory.limit', 'active series']],
   ];
 

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from '../schema';
-import { shared } from './shared';
+import { shared, sharedAlerting } from './shared';
 
 export const dev: EnvironmentInput = {
   cluster: { name: 'moe-lab-dev', region: 'us-west-2' },
@@ -14,5 +14,11 @@ export const dev: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '20Gi' },
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '2Gi' } },
   },
+  alerting: sharedAlerting('https://grafana.moe-lab-dev.example.com', {
+    replicas: 1,
+    retention: '120h',
+    storage: { storageClass: shared.storageClass, size: '1Gi' },
+    resources: { cpu: { request: '50m', limit: '200m' }, memory: { request: '64Mi', limit: '256Mi' } },
+  }),
   fleet: { cpuNodes: 2, gpuNodes: 1, gpusPerNode: 1, pods: 60 },
 };

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from '../schema';
-import { shared } from './shared';
+import { shared, sharedAlerting } from './shared';
 
 export const prod: EnvironmentInput = {
   cluster: { name: 'moe-lab-prod', region: 'us-west-2' },
@@ -14,5 +14,12 @@ export const prod: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '100Gi' },
     resources: { cpu: { request: '1', limit: '4' }, memory: { request: '2Gi', limit: '8Gi' } },
   },
+  alerting: sharedAlerting('https://grafana.moe-lab-prod.example.com', {
+    // Losing one node still leaves two peers that gossip silences and de-duplicate notifications.
+    replicas: 3,
+    retention: '120h',
+    storage: { storageClass: shared.storageClass, size: '5Gi' },
+    resources: { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
+  }),
   fleet: { cpuNodes: 10, gpuNodes: 16, gpusPerNode: 8, pods: 600 },
 };

@@ -6,9 +6,48 @@ export const shared = {
   prometheusImage: { repository: 'quay.io/prometheus/prometheus', tag: 'v2.53.4' },
   scrapeInterval: '15s',
   storageClass: 'gp3',
+  alertmanagerImage: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' },
+  // Where this repository's docs/runbooks are served; point it at your own copy.
+  runbookBaseUrl: 'https://github.com/moe-lab/gpu-observability-stack/blob/main/docs/runbooks',
+  receivers: {
+    credentialsSecret: 'alertmanager-receivers',
+    pager: { type: 'pagerduty' },
+    email: {
+      to: 'moe-lab-oncall@example.com',
+      from: 'alertmanager@example.com',
+      smarthost: 'smtp.example.com:587',
+      authUsername: 'alertmanager',
+    },
+    chat: { channel: '#moe-lab-alerts' },
+    heartbeat: { url: 'https://heartbeat.example.com/ping/moe-lab' },
+  },
+  // P3 notifications wait for the team's working day.
+  businessHours: { weekdays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], start: '09:00', end: '17:00', location: 'UTC' },
+  // The weekly platform maintenance slot: Sunday 02:00–04:00 UTC.
+  maintenanceWindow: { weekdays: ['sunday'], start: '02:00', end: '04:00', location: 'UTC' },
 } as const satisfies {
   namespaces: EnvironmentInput['namespaces'];
   prometheusImage: EnvironmentInput['prometheus']['image'];
   scrapeInterval: string;
   storageClass: string;
+  alertmanagerImage: EnvironmentInput['alerting']['alertmanager']['image'];
+  runbookBaseUrl: string;
+  receivers: EnvironmentInput['alerting']['receivers'];
+  businessHours: EnvironmentInput['alerting']['businessHours'];
+  maintenanceWindow: EnvironmentInput['alerting']['maintenanceWindow'];
 };
+
+/** Alerting settings every environment shares; environments add Grafana's URL and Alertmanager sizing. */
+export function sharedAlerting(
+  grafanaUrl: string,
+  alertmanager: Omit<EnvironmentInput['alerting']['alertmanager'], 'image'>,
+): EnvironmentInput['alerting'] {
+  return {
+    runbookBaseUrl: shared.runbookBaseUrl,
+    grafanaUrl,
+    alertmanager: { image: shared.alertmanagerImage, ...alertmanager },
+    receivers: structuredClone(shared.receivers) as EnvironmentInput['alerting']['receivers'],
+    businessHours: structuredClone(shared.businessHours) as EnvironmentInput['alerting']['businessHours'],
+    maintenanceWindow: structuredClone(shared.maintenanceWindow) as EnvironmentInput['alerting']['maintenanceWindow'],
+  };
+}

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from '../schema';
-import { shared } from './shared';
+import { shared, sharedAlerting } from './shared';
 
 export const staging: EnvironmentInput = {
   cluster: { name: 'moe-lab-staging', region: 'us-west-2' },
@@ -13,5 +13,11 @@ export const staging: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '50Gi' },
     resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '1Gi', limit: '4Gi' } },
   },
+  alerting: sharedAlerting('https://grafana.moe-lab-staging.example.com', {
+    replicas: 1,
+    retention: '120h',
+    storage: { storageClass: shared.storageClass, size: '2Gi' },
+    resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
+  }),
   fleet: { cpuNodes: 4, gpuNodes: 2, gpusPerNode: 8, pods: 200 },
 };

@@ -1,12 +1,38 @@
 import { mageMetrics } from './mage';
 import { moeLabMetrics } from './moe-lab';
-import { exporterMetrics, recordedSeedMetrics } from './platform';
+import { dcgmExporterMetrics } from './dcgm-exporter';
+import { kubernetesMetrics } from './kubernetes';
+import { nodeExporterMetrics } from './node-exporter';
+import { prometheusMetrics } from './prometheus';
+import { moeTrainingRecorded } from './recorded/moe-training';
+import { moeInferenceRecorded } from './recorded/moe-inference';
+import { mageWorkersRecorded } from './recorded/mage-workers';
+import { mageLearnersRecorded } from './recorded/mage-learners';
+import { gpuRecorded } from './recorded/gpu';
+import { nodeRecorded } from './recorded/node';
+import { kubernetesRecorded } from './recorded/kubernetes';
+import { metaRecorded } from './recorded/meta';
 import type { MetricDefinition } from './types';
 
 export * from './types';
 
 /** Every metric the stack's rules and dashboards may read. */
-export const METRIC_CATALOG: readonly MetricDefinition[] = [...moeLabMetrics, ...mageMetrics, ...exporterMetrics, ...recordedSeedMetrics];
+export const METRIC_CATALOG: readonly MetricDefinition[] = [
+  ...moeLabMetrics,
+  ...mageMetrics,
+  ...nodeExporterMetrics,
+  ...dcgmExporterMetrics,
+  ...kubernetesMetrics,
+  ...prometheusMetrics,
+  ...moeTrainingRecorded,
+  ...moeInferenceRecorded,
+  ...mageWorkersRecorded,
+  ...mageLearnersRecorded,
+  ...gpuRecorded,
+  ...nodeRecorded,
+  ...kubernetesRecorded,
+  ...metaRecorded,
+];
 
 export function catalogByName(catalog: readonly MetricDefinition[] = METRIC_CATALOG): ReadonlyMap<string, MetricDefinition> {
   const byName = new Map<string, MetricDefinition>();

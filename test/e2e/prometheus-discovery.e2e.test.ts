@@ -4,9 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { loadEnvironments } from '../../config';
 import { renderEnvironment } from '../../constructs/render';
+import { withTestScrapeInterval } from '../helpers/alerting';
 import { freePort, startProcess, waitFor, waitForHttpOk, type StartedProcess } from '../helpers/processes';
 import { simulateKubernetesDiscovery, type TargetGroup } from '../../scripts/simulate-discovery';
 import { removeDir, tempDir } from '../helpers/synth-tmp';
@@ -16,14 +17,6 @@ interface Target {
   discoveredLabels: Record<string, string>;
   scrapeUrl: string;
   health: string;
-}
-
-/** Test-only: scrape every second instead of every 15 s so the first scrape lands quickly. Relabelling is untouched. */
-function withTestScrapeInterval(configText: string): string {
-  const config = parse(configText) as { global: Record<string, string> };
-  config.global.scrape_interval = '1s';
-  config.global.evaluation_interval = '1s';
-  return stringify(config, { lineWidth: 0 });
 }
 
 const pod = (labels: Record<string, string>): Record<string, string> => ({

@@ -1,0 +1,73 @@
+import type { MetricDefinition } from './types';
+
+/** Labels dcgm-exporter puts on every `DCGM_FI_DEV_*` series, besides the target labels. */
+const GPU_LABELS = ['gpu', 'UUID', 'modelName', 'Hostname'];
+
+/** Metrics of the NVIDIA DCGM exporter on every GPU node (`DCGM_FI_DEV_*` fields). */
+export const dcgmExporterMetrics: readonly MetricDefinition[] = [
+  {
+    name: 'DCGM_FI_DEV_GPU_TEMP',
+    type: 'gauge',
+    unit: 'celsius',
+    source: 'dcgm-exporter',
+    help: 'GPU temperature.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_FB_USED',
+    type: 'gauge',
+    unit: 'mebibytes',
+    source: 'dcgm-exporter',
+    help: 'Framebuffer memory used.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_FB_FREE',
+    type: 'gauge',
+    unit: 'mebibytes',
+    source: 'dcgm-exporter',
+    help: 'Framebuffer memory free.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_FB_RESERVED',
+    type: 'gauge',
+    unit: 'mebibytes',
+    source: 'dcgm-exporter',
+    help: 'Framebuffer memory reserved by the driver.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_GPU_UTIL',
+    type: 'gauge',
+    unit: 'percent',
+    source: 'dcgm-exporter',
+    help: 'Share of the last sample period in which a kernel ran on the GPU, 0–100.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_POWER_USAGE',
+    type: 'gauge',
+    unit: 'watts',
+    source: 'dcgm-exporter',
+    help: 'Power drawn by the GPU board.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_DEV_SM_CLOCK',
+    type: 'gauge',
+    unit: 'megahertz',
+    source: 'dcgm-exporter',
+    help: 'Streaming multiprocessor clock; drops below the base clock when the GPU throttles.',
+    labels: GPU_LABELS,
+  },
+  {
+    // A gauge holding an XID code (e.g. 79, "GPU has fallen off the bus"), not a count of errors.
+    name: 'DCGM_FI_DEV_XID_ERRORS',
+    type: 'gauge',
+    unit: 'none',
+    source: 'dcgm-exporter',
+    help: 'Code of the last XID error the driver reported for the GPU; 0 when none has been reported.',
+    labels: GPU_LABELS,
+  },
+];

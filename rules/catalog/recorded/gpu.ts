@@ -1,0 +1,77 @@
+import type { MetricDefinition } from '../types';
+
+/** Series the gpu rules record, with their unit and the metrics they are computed from. */
+export const gpuRecorded: readonly MetricDefinition[] = [
+  {
+    name: 'nvidia_gpu_temperature',
+    type: 'gauge',
+    unit: 'celsius',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_GPU_TEMP'],
+    help: 'GPU temperature per GPU.',
+  },
+  {
+    name: 'nvidia_gpu_memory_total_bytes',
+    type: 'gauge',
+    unit: 'bytes',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_RESERVED'],
+    help: 'Total framebuffer memory per GPU (DCGM reports MiB; converted to bytes).',
+  },
+  {
+    name: 'node:DCGM_FI_DEV_GPU_UTIL:avg_ratio',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_GPU_UTIL'],
+    help: 'GPU utilization averaged over the GPUs of each node, 0–1.',
+  },
+  {
+    name: 'cluster:DCGM_FI_DEV_GPU_UTIL:avg_ratio',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_GPU_UTIL'],
+    help: 'GPU utilization averaged over every GPU of the cluster, 0–1.',
+  },
+  {
+    name: 'node_gpu:DCGM_FI_DEV_FB_USED:ratio',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'],
+    help: 'Framebuffer memory used per GPU, as a ratio of used plus free (the driver-reserved part excluded), 0–1.',
+  },
+  {
+    name: 'cluster:DCGM_FI_DEV_FB_USED:ratio',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'],
+    help: 'Framebuffer memory used over all usable framebuffer of the cluster, 0–1.',
+  },
+  {
+    name: 'node:DCGM_FI_DEV_GPU_TEMP:max',
+    type: 'gauge',
+    unit: 'celsius',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_GPU_TEMP'],
+    help: 'Temperature of the hottest GPU of each node.',
+  },
+  {
+    name: 'node:DCGM_FI_DEV_POWER_USAGE:sum',
+    type: 'gauge',
+    unit: 'watts',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_POWER_USAGE'],
+    help: 'Power drawn by all GPUs of each node.',
+  },
+  {
+    name: 'cluster:DCGM_FI_DEV_POWER_USAGE:sum',
+    type: 'gauge',
+    unit: 'watts',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_POWER_USAGE'],
+    help: 'Power drawn by every GPU of the cluster.',
+  },
+];

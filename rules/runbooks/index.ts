@@ -1,0 +1,22 @@
+import { gpuRunbooks } from './gpu';
+import { kubernetesRunbooks } from './kubernetes';
+import { mageLearnersRunbooks } from './mage-learners';
+import { mageWorkersRunbooks } from './mage-workers';
+import { metaRunbooks } from './meta';
+import { moeInferenceRunbooks } from './moe-inference';
+import { moeTrainingRunbooks } from './moe-training';
+import { nodeRunbooks } from './node';
+import type { Runbook } from './types';
+
+export * from './types';
+
+export const RUNBOOKS: readonly Runbook[] = [
+  ...moeTrainingRunbooks,
+  ...moeInferenceRunbooks,
+  ...mageWorkersRunbooks,
+  ...mageLearnersRunbooks,
+  ...gpuRunbooks,
+  ...nodeRunbooks,
+  ...kubernetesRunbooks,
+  ...metaRunbooks,
+];
