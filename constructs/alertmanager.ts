@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../config';
 import { renderAlertmanagerConfig, type AlertmanagerConfigProps } from './alertmanager-config';
 import { ComponentChart } from './component-chart';
-import { containerResources, NOBODY, restrictedSecurityContext } from './container-defaults';
-import { addVolumeClaimTemplate, mountClaimTemplate, useRuntimeDefaultSeccomp } from './escape-hatches';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
+import { publishNotReadyAddresses, useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
+import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels, validateReplicas } from './stateful-set';
 
 export interface AlertmanagerProps {
   /** Namespace of every namespaced object. */
@@ -42,16 +42,7 @@ const CONFIG_DIR = '/etc/alertmanager/config';
 /** Where the receivers Secret is mounted; alertmanager.yml's `*_file` settings point here. */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 const DATA_DIR = '/alertmanager';
-const DATA_CLAIM = 'data';
 const POD_IP_ENV = 'POD_IP';
-
-/**
- * cdk8s-plus-27's Service has no `publishNotReadyAddresses`. Peers must resolve each other's DNS
- * names before they are ready, because readiness waits for the cluster to settle.
- */
-function publishNotReadyAddresses(service: kplus.Service): void {
-  ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
-}
 
 /** Alertmanager as a StatefulSet of gossiping peers, each with a volume for silences and the notification log. */
 export class Alertmanager extends Construct {
@@ -67,9 +58,7 @@ export class Alertmanager extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
-    if (!Number.isInteger(props.replicas) || props.replicas < 1) {
-      throw new Error(`Alertmanager replicas: got ${props.replicas}; must be a whole number of at least 1`);
-    }
+    validateReplicas('Alertmanager', props.replicas);
     this.port = props.port ?? 9093;
     this.clusterPort = props.clusterPort ?? 9094;
     if (this.port === this.clusterPort) throw new Error(`Alertmanager clusterPort: got ${this.clusterPort}; must differ from port`);
@@ -118,18 +107,10 @@ export class Alertmanager extends Construct {
       select: false,
       serviceAccount,
       automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: NOBODY,
-        group: NOBODY,
-        fsGroup: NOBODY,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(),
     });
-    this.statefulSet.select(kplus.LabelSelector.of({ labels: selector }));
-    for (const [key, value] of Object.entries(labels)) this.statefulSet.podMetadata.addLabel(key, value);
-    // A changed alertmanager.yml changes this hash, which rolls the pods.
-    this.statefulSet.podMetadata.addAnnotation('checksum/config', createHash('sha256').update(this.configText).digest('hex'));
+    selectPodsByStableLabels(this.statefulSet, identity);
+    addConfigChecksum(this.statefulSet, this.configText);
     // Two peers on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 
@@ -160,13 +141,7 @@ export class Alertmanager extends Construct {
     // Read on every notification, so a rotated credential applies without a restart.
     const secretsVolume = kplus.Volume.fromSecret(this, 'SecretsVolume', credentials, { name: 'receiver-credentials', defaultMode: 0o440 });
     container.mount(ALERTMANAGER_SECRETS_DIR, secretsVolume, { readOnly: true });
-    addVolumeClaimTemplate(this.statefulSet, {
-      name: DATA_CLAIM,
-      storageClass: props.storage.storageClass,
-      size: props.storage.size,
-      labels,
-    });
-    mountClaimTemplate(this.statefulSet, 0, DATA_CLAIM, DATA_DIR);
+    addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
     useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', { metadata: metadata(this.serviceName), selector: pods, ports: [webPort] });

@@ -1,5 +1,12 @@
 import { Size } from 'cdk8s';
-import { Cpu, type Capability, type ContainerResources, type ContainerSecurityContextProps } from 'cdk8s-plus-27';
+import {
+  Cpu,
+  FsGroupChangePolicy,
+  type Capability,
+  type ContainerResources,
+  type ContainerSecurityContextProps,
+  type PodSecurityContextProps,
+} from 'cdk8s-plus-27';
 import type { ResourceSettings } from '../config';
 import { cpuMillis, memoryBytes } from '../config/quantities';
 
@@ -28,5 +35,19 @@ export function restrictedSecurityContext(user = NOBODY): ContainerSecurityConte
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
     capabilities: { drop: [ALL_CAPABILITIES] },
+  };
+}
+
+/**
+ * Pod-level non-root identity for workloads with volumes: fsGroup makes the volume writable for
+ * NOBODY, and ON_ROOT_MISMATCH skips the recursive chown of a large volume on every restart.
+ */
+export function nonRootPodSecurityContext(): PodSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user: NOBODY,
+    group: NOBODY,
+    fsGroup: NOBODY,
+    fsGroupChangePolicy: FsGroupChangePolicy.ON_ROOT_MISMATCH,
   };
 }

@@ -1,6 +1,7 @@
 // cdk8s-plus-27 has no API for a few fields we need. Each gap is patched here, in one named helper,
 // so constructs stay declarative and the patches are easy to drop when cdk8s-plus grows the API.
 import { ApiObject, JsonPatch } from 'cdk8s';
+import type { Service } from 'cdk8s-plus-27';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { IConstruct } from 'constructs';
 
@@ -41,4 +42,12 @@ export function mountClaimTemplate(statefulSet: IConstruct, containerIndex: numb
 /** Pod-level `seccompProfile: RuntimeDefault`, required by the restricted Pod Security Standard. */
 export function useRuntimeDefaultSeccomp(workload: IConstruct): void {
   ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+}
+
+/**
+ * cdk8s-plus-27's Service has no `publishNotReadyAddresses`. Peers must resolve each other's DNS
+ * names before they are ready, because readiness waits for the cluster to settle.
+ */
+export function publishNotReadyAddresses(service: Service): void {
+  ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
 }

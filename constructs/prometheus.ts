@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../config';
 import { ComponentChart } from './component-chart';
-import { containerResources, NOBODY, restrictedSecurityContext } from './container-defaults';
-import { addVolumeClaimTemplate, mountClaimTemplate, useRuntimeDefaultSeccomp } from './escape-hatches';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
+import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
+import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels, validateReplicas } from './stateful-set';
 import { POD_NAME_ENV, renderPrometheusConfig, type PrometheusConfigProps } from './prometheus-config';
 
 export interface PrometheusProps {
@@ -40,7 +40,6 @@ const prefixKeys = (prefix: string, data: Record<string, string>) =>
 
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_DIR = '/prometheus';
-const DATA_CLAIM = 'data';
 
 /** Prometheus as a StatefulSet with one volume per replica, least-privilege discovery RBAC and a ClusterIP Service. */
 export class Prometheus extends Construct {
@@ -53,9 +52,7 @@ export class Prometheus extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    if (!Number.isInteger(props.replicas) || props.replicas < 1) {
-      throw new Error(`Prometheus replicas: got ${props.replicas}; must be a whole number of at least 1`);
-    }
+    validateReplicas('Prometheus', props.replicas);
     this.port = props.port ?? 9090;
     this.serviceName = 'prometheus';
     this.headlessServiceName = 'prometheus-headless';
@@ -95,19 +92,10 @@ export class Prometheus extends Construct {
       automountServiceAccountToken: true,
       // Lets the TSDB head be written out on shutdown instead of replayed from the WAL.
       terminationGracePeriod: Duration.seconds(300),
-      securityContext: {
-        ensureNonRoot: true,
-        user: NOBODY,
-        group: NOBODY,
-        fsGroup: NOBODY,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(),
     });
-    this.statefulSet.select(kplus.LabelSelector.of({ labels: selector }));
-    for (const [key, value] of Object.entries(labels)) this.statefulSet.podMetadata.addLabel(key, value);
-    // A changed config or rule file changes this hash, which rolls the pods.
-    const checksum = createHash('sha256').update(this.configText).update(JSON.stringify(ruleData)).digest('hex');
-    this.statefulSet.podMetadata.addAnnotation('checksum/config', checksum);
+    selectPodsByStableLabels(this.statefulSet, identity);
+    addConfigChecksum(this.statefulSet, this.configText, JSON.stringify(ruleData));
     // Two replicas on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 
@@ -136,13 +124,7 @@ export class Prometheus extends Construct {
     });
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     container.mount(`${CONFIG_DIR}/rules`, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules, { name: 'rules' }), { readOnly: true });
-    addVolumeClaimTemplate(this.statefulSet, {
-      name: DATA_CLAIM,
-      storageClass: props.storage.storageClass,
-      size: props.storage.size,
-      labels,
-    });
-    mountClaimTemplate(this.statefulSet, 0, DATA_CLAIM, DATA_DIR);
+    addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
     useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', {

@@ -67,7 +67,7 @@ export const GPU = {
   maxTemperatureCelsius: 85,
 } as const;
 
-/** The monitoring system watching itself (rules/groups/meta.ts). */
+/** The monitoring system watching itself (rules/groups/meta/). */
 export const META = {
   /** Share of a job's targets in one namespace that may be down; kube-prometheus's TargetDown uses 10 %. */
   maxTargetsDownPercent: 10,

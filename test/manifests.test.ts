@@ -63,6 +63,14 @@ describe.each(ENVIRONMENT_NAMES)('manifests of %s', (env) => {
     }
   });
 
+  it('GIVEN every ConfigMap THEN it fits the 256 KiB that client-side apply can store in its last-applied annotation', () => {
+    const configMaps = objectsOf(env).filter(({ object }) => object.kind === 'ConfigMap');
+    expect(configMaps.length).toBeGreaterThanOrEqual(3);
+    for (const { object } of configMaps) {
+      expect([object.metadata.name, JSON.stringify(object).length < 256 * 1024]).toEqual([object.metadata.name, true]);
+    }
+  });
+
   it('GIVEN the whole tree THEN it holds no Secret object and no credential-looking value', () => {
     expect(objectsOf(env).filter(({ object }) => object.kind === 'Secret')).toEqual([]);
     for (const [path, bytes] of readTree(join(dist, env))) {

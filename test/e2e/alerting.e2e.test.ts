@@ -56,4 +56,54 @@ describe('alerting pipeline with real Prometheus and Alertmanager (dev)', () => 
     );
     expect(notificationsOf(stack.sink, 'GPUMemoryUsageHigh', 'team-email')).toEqual([]);
   });
+
+  describe('inhibition in the real Alertmanager', () => {
+    interface AmAlert {
+      labels: Record<string, string>;
+      status: { state: string; inhibitedBy: string[] };
+    }
+    const cluster = 'moe-lab-dev';
+    const post = (alerts: Array<Record<string, string>>) =>
+      fetch(`${stack.alertmanagerUrls[0]}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(alerts.map((labels) => ({ labels: { cluster, ...labels }, annotations: { summary: 'e2e' } }))),
+      });
+    const stateOf = async (match: Record<string, string>) => {
+      const all = (await (await fetch(`${stack.alertmanagerUrls[0]}/api/v2/alerts`)).json()) as AmAlert[];
+      const found = all.find((a) => Object.entries(match).every(([k, v]) => a.labels[k] === v));
+      if (!found) throw new Error(`no alert ${JSON.stringify(match)} in Alertmanager`);
+      return found.status;
+    };
+
+    it('GIVEN a node outage WHEN pod alerts fire on that node and on another THEN only the pod alert on the down node is inhibited', async () => {
+      const pod = { alertname: 'FrequentPodRestarts', severity: 'warning', priority: 'P2', scope: 'pod' };
+      const down = { alertname: 'KubeNodeNotReady', severity: 'critical', priority: 'P1', scope: 'node', node: 'gpu-node-9' };
+      expect((await post([down, { ...pod, node: 'gpu-node-9', pod: 'a' }, { ...pod, node: 'gpu-node-8', pod: 'b' }])).ok).toBe(true);
+      await waitFor('pod alert on gpu-node-9 suppressed', 10000, async () =>
+        (await stateOf({ pod: 'a' })).state === 'suppressed' ? true : undefined,
+      );
+      expect((await stateOf({ pod: 'a' })).inhibitedBy.length).toBe(1);
+      expect(await stateOf({ pod: 'b' })).toMatchObject({ state: 'active', inhibitedBy: [] });
+    });
+
+    it('GIVEN the critical tier of an alert WHEN its warning tier fires too THEN the warning is inhibited', async () => {
+      const disk = { alertname: 'NodeDiskUsageHigh', node: 'cpu-node-1', mountpoint: '/' };
+      await post([
+        { ...disk, severity: 'critical', priority: 'P1' },
+        { ...disk, severity: 'warning', priority: 'P2' },
+      ]);
+      await waitFor('warning disk alert suppressed', 10000, async () =>
+        (await stateOf({ ...disk, severity: 'warning' })).state === 'suppressed' ? true : undefined,
+      );
+      expect((await stateOf({ ...disk, severity: 'critical' })).state).toBe('active');
+    });
+
+    it('GIVEN a Watchdog that matches both inhibition targets THEN it is never inhibited', async () => {
+      await post([{ alertname: 'Watchdog', severity: 'warning', priority: 'P3', scope: 'pod', node: 'gpu-node-9', e2e: 'decoy' }]);
+      await sleep(1000);
+      expect((await stateOf({ alertname: 'Watchdog', e2e: 'decoy' })).state).toBe('active');
+      expect((await stateOf({ pod: 'a' })).state).toBe('suppressed');
+    });
+  });
 });

@@ -113,6 +113,9 @@ export async function startAlertingStack(env: string, options: { readonly initia
         `--storage.tsdb.path=${join(work, 'tsdb')}`,
         `--web.listen-address=127.0.0.1:${prometheusPort}`,
         '--enable-feature=expand-external-labels',
+        // Test-only: the first evaluation can run before the Alertmanagers are known, and what it
+        // would have sent waits for the next resend (1 m by default); resend every second instead.
+        '--rules.alert.resend-delay=1s',
       ],
       { POD_NAME: 'prometheus-0' },
     );

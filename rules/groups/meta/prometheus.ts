@@ -1,0 +1,103 @@
+import { META } from '../../thresholds';
+import type { RuleGroup } from '../../types';
+import { podRef, promJob } from './matchers';
+
+const sendErrorPercent = `100 * rate(prometheus_notifications_errors_total{${promJob}}[5m]) / rate(prometheus_notifications_sent_total{${promJob}}[5m])`;
+
+/** Prometheus watching its own configuration, rule evaluation, alert delivery and TSDB. */
+export const prometheusGroup: RuleGroup = {
+  name: 'meta.prometheus',
+  file: 'meta',
+  rules: [
+    {
+      alert: 'PrometheusBadConfig',
+      expr: `max_over_time(prometheus_config_last_reload_successful{${promJob}}[5m]) == 0`,
+      for: '10m',
+      severity: 'critical',
+      priority: 'P1',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} failed to reload its configuration',
+      description: `${podRef} reports prometheus_config_last_reload_successful = {{ $value }}: it still runs the previous scrape jobs and rules, and would not start again with the current configuration.`,
+    },
+    {
+      alert: 'PrometheusRuleFailures',
+      expr: `increase(prometheus_rule_evaluation_failures_total{${promJob}}[5m]) > 0`,
+      for: '10m',
+      severity: 'critical',
+      priority: 'P1',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} fails to evaluate rules',
+      description: `${podRef} failed {{ $value | printf "%.0f" }} evaluations of rule group {{ $labels.rule_group }} in the last 5 minutes; the alerts of that group cannot fire.`,
+    },
+    {
+      alert: 'PrometheusMissingRuleEvaluations',
+      expr: `increase(prometheus_rule_group_iterations_missed_total{${promJob}}[5m]) > 0`,
+      for: '15m',
+      severity: 'warning',
+      priority: 'P2',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} skips rule group evaluations',
+      description: `${podRef} skipped {{ $value | printf "%.0f" }} evaluations of rule group {{ $labels.rule_group }} in the last 5 minutes because the group runs longer than its interval; its alerts fire late.`,
+    },
+    {
+      alert: 'PrometheusNotConnectedToAlertmanagers',
+      expr: `max_over_time(prometheus_notifications_alertmanagers_discovered{${promJob}}[5m]) < 1`,
+      for: '10m',
+      severity: 'warning',
+      priority: 'P1',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} is not connected to any Alertmanager',
+      description: `${podRef} knows {{ $value }} Alertmanagers; the alerts it evaluates reach nobody.`,
+    },
+    {
+      alert: 'PrometheusErrorSendingAlertsToSomeAlertmanagers',
+      expr: `${sendErrorPercent} > ${META.maxAlertSendErrorPercent}`,
+      for: '15m',
+      severity: 'warning',
+      priority: 'P2',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} fails to send alerts to an Alertmanager',
+      description: `{{ $value | printf "%.1f" }}% of the alerts ${podRef} sent to {{ $labels.alertmanager }} in the last 5 minutes failed (above ${META.maxAlertSendErrorPercent}%).`,
+    },
+    {
+      alert: 'PrometheusErrorSendingAlertsToAnyAlertmanager',
+      expr: `min without (alertmanager) (${sendErrorPercent}) > ${META.maxAlertSendErrorPercentToAll}`,
+      for: '10m',
+      severity: 'critical',
+      priority: 'P1',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} fails to send alerts to every Alertmanager',
+      description: `At least {{ $value | printf "%.1f" }}% of the alerts ${podRef} sent to each Alertmanager in the last 5 minutes failed (above ${META.maxAlertSendErrorPercentToAll}%); this replica's alerts are being lost.`,
+    },
+    {
+      alert: 'PrometheusNotificationsDropped',
+      expr: `increase(prometheus_notifications_dropped_total{${promJob}}[5m]) > 0`,
+      for: '5m',
+      severity: 'warning',
+      priority: 'P1',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} drops alerts',
+      description: `${podRef} dropped {{ $value | printf "%.0f" }} alerts in the last 5 minutes without handing them to any Alertmanager; their notifications are late or lost.`,
+    },
+    {
+      alert: 'PrometheusTSDBCompactionsFailing',
+      expr: `increase(prometheus_tsdb_compactions_failed_total{${promJob}}[3h]) > 0`,
+      for: '4h',
+      severity: 'warning',
+      priority: 'P3',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} fails to compact its TSDB',
+      description: `${podRef} failed {{ $value | printf "%.0f" }} TSDB compactions in the last 3 hours; its memory and WAL grow until compaction works again.`,
+    },
+    {
+      alert: 'PrometheusTSDBReloadsFailing',
+      expr: `increase(prometheus_tsdb_reloads_failures_total{${promJob}}[3h]) > 0`,
+      for: '4h',
+      severity: 'warning',
+      priority: 'P3',
+      dashboard: 'system',
+      summary: 'Prometheus {{ $labels.pod }} fails to reload TSDB blocks',
+      description: `${podRef} failed {{ $value | printf "%.0f" }} reloads of its TSDB blocks from disk in the last 3 hours; new blocks are not queried and expired ones are not deleted.`,
+    },
+  ],
+};
