@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 import { loadEnvironments } from '../../config';
 import { renderEnvironment } from '../../constructs/render';
 import { withTestScrapeInterval } from '../helpers/alerting';
-import { freePort, startProcess, waitFor, waitForHttpOk, type StartedProcess } from '../helpers/processes';
+import { freePort, startProcess, waitFor, type StartedProcess } from '../helpers/processes';
+import { discoveredPod, startPrometheus } from '../helpers/prometheus-server';
 import { simulateKubernetesDiscovery, type TargetGroup } from '../../scripts/simulate-discovery';
 import { removeDir, tempDir } from '../helpers/synth-tmp';
 
@@ -18,13 +19,6 @@ interface Target {
   scrapeUrl: string;
   health: string;
 }
-
-const pod = (labels: Record<string, string>): Record<string, string> => ({
-  __meta_kubernetes_pod_phase: 'Running',
-  __meta_kubernetes_pod_container_init: 'false',
-  __meta_kubernetes_pod_ip: '127.0.0.1',
-  ...labels,
-});
 
 describe('Prometheus relabelling with simulated Kubernetes discovery (real binaries)', () => {
   const started: StartedProcess[] = [];
@@ -52,7 +46,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
           { port: ports.sidecar, container: 'sidecar' },
         ].map(({ port, container }) => ({
           targets: [`127.0.0.1:${port}`],
-          labels: pod({
+          labels: discoveredPod({
             __meta_kubernetes_namespace: 'mage',
             __meta_kubernetes_pod_name: 'mage-worker-0',
             __meta_kubernetes_pod_node_name: 'node-a',
@@ -67,7 +61,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
         // Annotated without a path, in another namespace; app comes from app.kubernetes.io/name.
         {
           targets: [appAddress],
-          labels: pod({
+          labels: discoveredPod({
             __meta_kubernetes_namespace: 'moe-lab',
             __meta_kubernetes_pod_name: 'moe-trainer-7d9f',
             __meta_kubernetes_pod_node_name: 'node-b',
@@ -81,7 +75,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
         // Not annotated: must not be scraped.
         {
           targets: [appAddress],
-          labels: pod({
+          labels: discoveredPod({
             __meta_kubernetes_namespace: 'moe-lab',
             __meta_kubernetes_pod_name: 'redis-0',
             __meta_kubernetes_pod_container_name: 'redis',
@@ -91,7 +85,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
         // Annotated but still Pending: must not be scraped.
         {
           targets: [appAddress],
-          labels: pod({
+          labels: discoveredPod({
             __meta_kubernetes_namespace: 'mage',
             __meta_kubernetes_pod_name: 'mage-worker-1',
             __meta_kubernetes_pod_phase: 'Pending',
@@ -123,24 +117,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
     writeFileSync(configPath, withTestScrapeInterval(simulateKubernetesDiscovery(generated, { dir: join(work, 'sd'), targets })));
 
     started.push(startProcess('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${ports.nodeExporter}`]));
-    started.push(
-      startProcess(
-        'prometheus',
-        [
-          `--config.file=${configPath}`,
-          `--storage.tsdb.path=${join(work, 'data')}`,
-          `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-          '--enable-feature=expand-external-labels',
-        ],
-        { POD_NAME: 'prometheus-0' },
-      ),
-    );
-    api = `http://127.0.0.1:${ports.prometheus}`;
-    try {
-      await waitForHttpOk(`${api}/-/ready`, 30000);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\nprometheus output:\n${started[1].output()}`, { cause: error });
-    }
+    api = await startPrometheus({ configFile: configPath, dataDir: join(work, 'data'), port: ports.prometheus }, started);
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
 } from './alerting';
 import { loadManifests, type Container } from './manifests';
 import { freePort, startProcess, waitFor, waitForHttpOk, type StartedProcess } from './processes';
+import { discoveredPod, startPrometheus } from './prometheus-server';
 import { removeDir, synthToTemp, tempDir } from './synth-tmp';
 
 export interface AlertingStack {
@@ -33,18 +34,16 @@ export interface AlertingStack {
 /** The fake trainer as Kubernetes pod discovery would report it, so the real relabelling applies. */
 const trainerPod = (port: number) => ({
   targets: [`127.0.0.1:${port}`],
-  labels: {
+  labels: discoveredPod({
     __meta_kubernetes_namespace: 'moe-lab',
     __meta_kubernetes_pod_name: 'moe-trainer-0',
     __meta_kubernetes_pod_node_name: 'gpu-node-1',
-    __meta_kubernetes_pod_phase: 'Running',
-    __meta_kubernetes_pod_container_init: 'false',
     __meta_kubernetes_pod_container_name: 'trainer',
     __meta_kubernetes_pod_container_port_number: String(port),
     __meta_kubernetes_pod_label_app: 'moe-trainer',
     __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
     __meta_kubernetes_pod_annotation_prometheus_io_port: String(port),
-  },
+  }),
 });
 
 function generatedAlertmanagerArgs(envDir: string): string[] {
@@ -105,28 +104,17 @@ export async function startAlertingStack(env: string, options: { readonly initia
       targets: { 'kubernetes-pods': [trainerPod(exporterPort)] },
     });
     writeFileSync(join(work, 'prometheus.yml'), withLoopbackAlertmanagers(withTestScrapeInterval(discovered), webPorts));
-    const prometheusPort = await freePort();
-    const prometheus = startProcess(
-      'prometheus',
-      [
-        `--config.file=${join(work, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(work, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${prometheusPort}`,
-        '--enable-feature=expand-external-labels',
+    const prometheusUrl = await startPrometheus(
+      {
+        configFile: join(work, 'prometheus.yml'),
+        dataDir: join(work, 'tsdb'),
+        port: await freePort(),
         // Test-only: the first evaluation can run before the Alertmanagers are known, and what it
         // would have sent waits for the next resend (1 m by default); resend every second instead.
-        '--rules.alert.resend-delay=1s',
-      ],
-      { POD_NAME: 'prometheus-0' },
+        extraArgs: ['--rules.alert.resend-delay=1s'],
+      },
+      started,
     );
-    started.push(prometheus);
-    const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    try {
-      await waitForHttpOk(`${prometheusUrl}/-/ready`, 30000);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\nprometheus output:\n${prometheus.output()}`, { cause: error });
-    }
-
     return {
       sink,
       prometheusUrl,
