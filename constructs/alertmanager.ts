@@ -38,6 +38,9 @@ export interface AlertmanagerProps {
   readonly clusterPort?: number;
 }
 
+/** The Service and port the `alertmanager` scrape job selects; named once so the two cannot drift. */
+export const ALERTMANAGER_SERVICE = { name: 'alertmanager', webPort: 'web' } as const;
+
 const CONFIG_DIR = '/etc/alertmanager/config';
 /** Where the receivers Secret is mounted; alertmanager.yml's `*_file` settings point here. */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -62,7 +65,7 @@ export class Alertmanager extends Construct {
     this.port = props.port ?? 9093;
     this.clusterPort = props.clusterPort ?? 9094;
     if (this.port === this.clusterPort) throw new Error(`Alertmanager clusterPort: got ${this.clusterPort}; must differ from port`);
-    this.serviceName = 'alertmanager';
+    this.serviceName = ALERTMANAGER_SERVICE.name;
     this.headlessServiceName = 'alertmanager-headless';
     const peerHost = (i: number) => `${this.serviceName}-${i}.${this.headlessServiceName}.${props.namespace}.svc`;
     const replicas = Array.from({ length: props.replicas }, (_, i) => i);
@@ -85,7 +88,7 @@ export class Alertmanager extends Construct {
 
     // Alertmanager talks to no Kubernetes API, so its pods get no token.
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('alertmanager'), automountToken: false });
-    const webPort = { name: 'web', port: this.port, targetPort: this.port };
+    const webPort = { name: ALERTMANAGER_SERVICE.webPort, port: this.port, targetPort: this.port };
     const headless = new kplus.Service(this, 'Headless', {
       metadata: metadata(this.headlessServiceName),
       clusterIP: 'None',
@@ -128,7 +131,7 @@ export class Alertmanager extends Construct {
       ],
       envVariables: { [POD_IP_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP) },
       ports: [
-        { name: 'web', number: this.port },
+        { name: ALERTMANAGER_SERVICE.webPort, number: this.port },
         { name: 'cluster-tcp', number: this.clusterPort, protocol: kplus.Protocol.TCP },
         { name: 'cluster-udp', number: this.clusterPort, protocol: kplus.Protocol.UDP },
       ],

@@ -4,10 +4,10 @@ import { estimateCapacity } from '../config/capacity';
 import { RULE_GROUPS } from '../rules';
 import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
-import { Alertmanager } from './alertmanager';
+import { Alertmanager, ALERTMANAGER_SERVICE } from './alertmanager';
 import { ComponentChart } from './component-chart';
 import { Namespaces } from './namespaces';
-import { Prometheus } from './prometheus';
+import { Prometheus, PROMETHEUS_SERVICE } from './prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
 
 /** One job per monitoring component, so `job` names it and target-down alerts can say which one is down. */
@@ -19,8 +19,8 @@ function monitoringServiceJobs(namespace: string) {
     job(JOBS.dcgmExporter, 'dcgm-exporter', 'metrics'),
     // kube-state-metrics reports on other pods: their namespace/pod labels must win over its own.
     job(JOBS.kubeStateMetrics, 'kube-state-metrics', 'http-metrics', true),
-    job(JOBS.prometheus, 'prometheus', 'web'),
-    job(JOBS.alertmanager, 'alertmanager', 'web'),
+    job(JOBS.prometheus, PROMETHEUS_SERVICE.name, PROMETHEUS_SERVICE.webPort),
+    job(JOBS.alertmanager, ALERTMANAGER_SERVICE.name, ALERTMANAGER_SERVICE.webPort),
   ];
 }
 

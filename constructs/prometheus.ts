@@ -38,6 +38,9 @@ export interface PrometheusProps {
 const prefixKeys = (prefix: string, data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).map(([key, value]) => [prefix + key, value]));
 
+/** The Service and port the `prometheus` scrape job selects; named once so the two cannot drift. */
+export const PROMETHEUS_SERVICE = { name: 'prometheus', webPort: 'web' } as const;
+
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_DIR = '/prometheus';
 
@@ -54,7 +57,7 @@ export class Prometheus extends Construct {
     super(scope, id);
     validateReplicas('Prometheus', props.replicas);
     this.port = props.port ?? 9090;
-    this.serviceName = 'prometheus';
+    this.serviceName = PROMETHEUS_SERVICE.name;
     this.headlessServiceName = 'prometheus-headless';
     const identity: ComponentIdentity = { name: 'prometheus', component: 'metrics', instance: props.instance, version: props.image.tag };
     const labels = standardLabels(identity);
@@ -79,7 +82,7 @@ export class Prometheus extends Construct {
       metadata: metadata(this.headlessServiceName),
       clusterIP: 'None',
       selector: pods,
-      ports: [{ name: 'web', port: this.port, targetPort: this.port }],
+      ports: [{ name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port }],
     });
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('prometheus'),
@@ -114,7 +117,7 @@ export class Prometheus extends Construct {
         '--enable-feature=expand-external-labels',
       ],
       envVariables: { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
-      ports: [{ name: 'web', number: this.port }],
+      ports: [{ name: PROMETHEUS_SERVICE.webPort, number: this.port }],
       resources: containerResources(props.resources),
       securityContext: restrictedSecurityContext(),
       readiness: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
@@ -130,7 +133,7 @@ export class Prometheus extends Construct {
     new kplus.Service(this, 'Service', {
       metadata: metadata(this.serviceName),
       selector: pods,
-      ports: [{ name: 'web', port: this.port, targetPort: this.port }],
+      ports: [{ name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port }],
     });
     new KubePodDisruptionBudget(this, 'Budget', {
       metadata: metadata('prometheus'),
