@@ -53,7 +53,7 @@ describe('metric catalog', () => {
     }
   });
 
-  it('GIVEN a seed name no exporter emits THEN a recording rule produces it from exactly the exporter metrics the catalog names', () => {
+  it('GIVEN a recorded metric in the catalog THEN a recording rule produces it from exactly the metrics the catalog names', () => {
     const recorded = METRIC_CATALOG.filter((m) => m.source === 'recording-rule');
     expect(recorded.length).toBeGreaterThanOrEqual(5);
     for (const metric of recorded) {
