@@ -1,3 +1,13 @@
-/** Grafana dashboard uids; alerts link to `/d/<uid>` and the dashboards are created with these uids. */
-export const DASHBOARD_UIDS = ['training', 'inference', 'routing', 'system', 'gpu', 'mage-training'] as const;
-export type DashboardUid = (typeof DASHBOARD_UIDS)[number];
+/** Grafana dashboard uids and titles; alerts link to `/d/<uid>` and the dashboards are created with these uids. */
+export const DASHBOARD_TITLES = {
+  training: 'Training Overview',
+  inference: 'Inference Metrics',
+  routing: 'Expert Routing',
+  system: 'System Health',
+  gpu: 'GPU Monitoring (DCGM)',
+  'mage-training': 'Mage AI Training',
+  alerts: 'Alerts Overview',
+} as const;
+
+export type DashboardUid = keyof typeof DASHBOARD_TITLES;
+export const DASHBOARD_UIDS = Object.keys(DASHBOARD_TITLES) as DashboardUid[];

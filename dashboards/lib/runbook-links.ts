@@ -1,0 +1,51 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardLinkBuilder, DashboardLinkType } from '@grafana/grafana-foundation-sdk/dashboard';
+import { catalogByName, type MetricDefinition } from '../../rules/catalog';
+import { metricNamesIn } from '../../rules/promql';
+import { runbookUrl } from '../../rules/render';
+import type { AlertLinks, AlertRule } from '../../rules/types';
+import { panelExpressions, panelsOf, substituteVariables } from './expressions';
+
+/** The exporter metrics behind a metric: recorded series are followed back to what they are computed from. */
+function sourceMetrics(names: readonly string[], catalog: ReadonlyMap<string, MetricDefinition>): Set<string> {
+  const sources = new Set<string>();
+  const visit = (name: string) => {
+    const recordedFrom = catalog.get(name)?.recordedFrom;
+    if (!recordedFrom) sources.add(name);
+    else recordedFrom.forEach(visit);
+  };
+  names.forEach(visit);
+  return sources;
+}
+
+const link = (title: string, url: string) =>
+  new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url).targetBlank(true).build();
+
+/**
+ * Links each panel to the runbooks of the alerts that watch the same exporter metrics, and the
+ * dashboard to the runbook index; computed, so a new alert shows up on its panels by itself.
+ */
+export function addRunbookLinks(built: dashboard.Dashboard, alerts: readonly AlertRule[], links: AlertLinks): dashboard.Dashboard {
+  const catalog = catalogByName();
+  const alertSources = alerts.map((alert) => ({ alert: alert.alert, sources: sourceMetrics(metricNamesIn(alert.expr), catalog) }));
+  for (const panel of panelsOf(built)) {
+    const sources = sourceMetrics(
+      panelExpressions(panel).flatMap((expr) => metricNamesIn(substituteVariables(expr))),
+      catalog,
+    );
+    const related = [...new Set(alertSources.filter((a) => [...a.sources].some((s) => sources.has(s))).map((a) => a.alert))].sort();
+    if (related.length > 0) panel.links = related.map((alert) => link(`Runbook: ${alert}`, runbookUrl(links, alert)));
+  }
+  built.links = [...(built.links ?? []), link('Runbooks', `${links.runbookBaseUrl}/README.md`)];
+  return built;
+}
+
+/** Stable panel ids in layout order, so links to `viewPanel=<id>` survive re-synthesis. */
+export function assignPanelIds(built: dashboard.Dashboard): dashboard.Dashboard {
+  let id = 0;
+  for (const panel of built.panels ?? []) {
+    panel.id = ++id;
+    for (const nested of (panel as dashboard.RowPanel).panels ?? []) nested.id = ++id;
+  }
+  return built;
+}

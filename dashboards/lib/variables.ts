@@ -1,0 +1,68 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DATASOURCE_VARIABLE, DATASOURCES, PROMETHEUS_REF } from './datasources';
+
+/** Labels a dashboard can filter on; cluster and namespace are on every dashboard. */
+export type FilterLabel = 'cluster' | 'namespace' | 'node' | 'gpu' | 'pod' | 'expert';
+
+const LABEL_TEXT: Readonly<Record<FilterLabel, string>> = {
+  cluster: 'Cluster',
+  namespace: 'Namespace',
+  node: 'Node',
+  gpu: 'GPU',
+  pod: 'Pod',
+  expert: 'Expert',
+};
+
+/**
+ * "All" matches every value, including a missing label: a single cluster's Prometheus has no
+ * `cluster` label (it is an external label, added only on federation), so All still shows its data.
+ */
+export const ALL_VALUE = '.*';
+
+/** `label=~"$label"` per label; multi-value variables are substituted as a regex alternation. */
+export function filters(...labels: readonly FilterLabel[]): string[] {
+  return labels.map((label) => `${label}=~"$${label}"`);
+}
+
+/** `metric{m1, m2}` (or just `metric` when there are no matchers). */
+export function selector(metric: string, ...matchers: readonly string[]): string {
+  return matchers.length === 0 ? metric : `${metric}{${matchers.join(', ')}}`;
+}
+
+/** What a dashboard's variables list their values from: a metric every row of the dashboard has. */
+export interface VariableSource {
+  readonly metric: string;
+  /** Narrows the metric to the dashboard's workload, e.g. `app="moe-trainer"`. */
+  readonly matchers?: readonly string[];
+  /** Filters after cluster and namespace, in the order they are chained. */
+  readonly labels?: readonly FilterLabel[];
+}
+
+function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+    .label('Data source')
+    .type(DATASOURCES.prometheus.type)
+    .current({ selected: true, text: DATASOURCES.prometheus.name, value: DATASOURCES.prometheus.uid });
+}
+
+/** Each variable lists the values left by the ones before it, so picking a namespace narrows the pods. */
+function labelVariable(label: FilterLabel, source: VariableSource, before: readonly FilterLabel[]): dashboard.QueryVariableBuilder {
+  const query = `label_values(${selector(source.metric, ...(source.matchers ?? []), ...filters(...before))}, ${label})`;
+  return new dashboard.QueryVariableBuilder(label)
+    .label(LABEL_TEXT[label])
+    .datasource(PROMETHEUS_REF)
+    .query({ query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(ALL_VALUE)
+    .current({ selected: true, text: 'All', value: '$__all' });
+}
+
+/** `datasource`, `cluster`, `namespace` and the dashboard's own filters, chained in that order. */
+export function templateVariables(source: VariableSource): Array<dashboard.DatasourceVariableBuilder | dashboard.QueryVariableBuilder> {
+  const labels: FilterLabel[] = ['cluster', 'namespace', ...(source.labels ?? [])];
+  return [datasourceVariable(), ...labels.map((label, i) => labelVariable(label, source, labels.slice(0, i)))];
+}
