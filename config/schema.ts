@@ -135,6 +135,45 @@ export const alertingSchema = z.strictObject({
   maintenanceWindow: weeklyWindow,
 });
 
+const GRAFANA_DATABASE_TYPES = ['sqlite', 'postgres'] as const;
+
+/** Where Grafana keeps users, sessions and preferences; dashboards and datasources are provisioned either way. */
+const grafanaDatabase = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('sqlite') }),
+    z.strictObject({
+      type: z.literal('postgres'),
+      host: z.string().regex(HOST_PORT, { error: 'must be host:port such as postgresql.monitoring.svc.cluster.local:5432' }),
+      name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a PostgreSQL database name such as grafana' }),
+      /** Secret (created outside this repo) holding the keys `username` and `password`. */
+      credentialsSecret: dnsLabel,
+    }),
+  ],
+  { error: `type must be one of ${GRAFANA_DATABASE_TYPES.join(', ')}` },
+);
+
+export const grafanaSchema = z
+  .strictObject({
+    image,
+    replicas: z.int().min(1, { error: 'must be at least 1' }).max(5, { error: 'must be at most 5' }),
+    resources,
+    /** Secret (created outside this repo) holding the keys `admin-user` and `admin-password`. */
+    adminSecret: dnsLabel,
+    database: grafanaDatabase,
+  })
+  .superRefine((value, ctx) => {
+    if (value.replicas > 1 && value.database.type === 'sqlite') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'type'],
+        message:
+          `sqlite keeps state in one pod's emptyDir, so ${value.replicas} replicas would each have their own users and sessions; ` +
+          'use postgres (allowed: sqlite with replicas 1, postgres with any)',
+      });
+    }
+  });
+
 export const environmentSchema = z.strictObject({
   cluster: z.strictObject({
     name: dnsLabel,
@@ -155,6 +194,7 @@ export const environmentSchema = z.strictObject({
   }),
   prometheus: prometheusSchema,
   alerting: alertingSchema,
+  grafana: grafanaSchema,
   /** Expected fleet, the input of the capacity model. */
   fleet: z.strictObject({
     cpuNodes: z.int().min(0, { error: 'must be 0 or more' }),
@@ -169,6 +209,8 @@ export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type ResourceSettings = z.output<typeof resources>;
 export type ImageSettings = z.output<typeof image>;
 export type AlertingSettings = z.output<typeof alertingSchema>;
+export type GrafanaSettings = z.output<typeof grafanaSchema>;
+export type GrafanaDatabaseSettings = GrafanaSettings['database'];
 export type WeeklyWindow = z.output<typeof weeklyWindow>;
 export type Weekday = (typeof WEEKDAYS)[number];
 

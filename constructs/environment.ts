@@ -1,11 +1,13 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { estimateCapacity } from '../config/capacity';
+import { renderDashboards } from '../dashboards';
 import { RULE_GROUPS } from '../rules';
 import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
 import { Alertmanager, ALERTMANAGER_SERVICE } from './alertmanager';
 import { ComponentChart } from './component-chart';
+import { Grafana } from './grafana';
 import { Namespaces } from './namespaces';
 import { Prometheus, PROMETHEUS_SERVICE } from './prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
@@ -30,7 +32,7 @@ function monitoringServiceJobs(namespace: string) {
  */
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPrefix = ''): ComponentChart[] {
   const chart = (component: string) => new ComponentChart(scope, `${idPrefix}${component}`, { component });
-  const { namespaces, prometheus, alerting } = env;
+  const { namespaces, prometheus, alerting, grafana } = env;
   const instance = env.cluster.name;
 
   const namespacesChart = chart('namespaces');
@@ -59,7 +61,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
 
   const prometheusChart = chart('prometheus');
   const ruleFiles = renderRuleFiles(RULE_GROUPS, env.alerting);
-  new Prometheus(prometheusChart, 'Prometheus', {
+  const prometheusServer = new Prometheus(prometheusChart, 'Prometheus', {
     namespace: namespaces.monitoring,
     instance,
     image: prometheus.image,
@@ -78,5 +80,23 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     },
   });
 
-  return [namespacesChart, alertmanagerChart, prometheusChart];
+  const grafanaChart = chart('grafana');
+  new Grafana(grafanaChart, 'Grafana', {
+    namespace: namespaces.monitoring,
+    instance,
+    image: grafana.image,
+    replicas: grafana.replicas,
+    resources: grafana.resources,
+    adminSecret: grafana.adminSecret,
+    database: grafana.database,
+    rootUrl: alerting.grafanaUrl,
+    dashboards: renderDashboards(alerting),
+    datasources: {
+      prometheus: { name: prometheusServer.serviceName, port: prometheusServer.port },
+      alertmanager: { name: alertmanager.serviceName, port: alertmanager.port },
+      scrapeInterval: prometheus.scrapeInterval,
+    },
+  });
+
+  return [namespacesChart, alertmanagerChart, prometheusChart, grafanaChart];
 }

@@ -20,5 +20,13 @@ export const dev: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '1Gi' },
     resources: { cpu: { request: '50m', limit: '200m' }, memory: { request: '64Mi', limit: '256Mi' } },
   }),
+  grafana: {
+    image: shared.grafanaImage,
+    // One replica keeps its state in SQLite on an emptyDir: lost on restart, which dev can afford.
+    replicas: 1,
+    resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
+    adminSecret: shared.grafanaAdminSecret,
+    database: { type: 'sqlite' },
+  },
   fleet: { cpuNodes: 2, gpuNodes: 1, gpusPerNode: 1, pods: 60 },
 };

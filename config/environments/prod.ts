@@ -21,5 +21,13 @@ export const prod: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '5Gi' },
     resources: { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
   }),
+  grafana: {
+    image: shared.grafanaImage,
+    // Two replicas on different nodes share users and sessions through PostgreSQL.
+    replicas: 2,
+    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
+    adminSecret: shared.grafanaAdminSecret,
+    database: { ...shared.grafanaPostgres },
+  },
   fleet: { cpuNodes: 10, gpuNodes: 16, gpusPerNode: 8, pods: 600 },
 };

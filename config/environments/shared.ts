@@ -7,6 +7,17 @@ export const shared = {
   scrapeInterval: '15s',
   storageClass: 'gp3',
   alertmanagerImage: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' },
+  grafanaImage: { repository: 'docker.io/grafana/grafana', tag: '11.6.14' },
+  // Created by hand or a secret store, never by this repo: keys `admin-user` and `admin-password`.
+  grafanaAdminSecret: 'grafana-admin',
+  // The stack's PostgreSQL, deployed by a later issue, will serve here; point `host` at RDS or
+  // another server instead if you have one. The Secret holds the keys `username` and `password`.
+  grafanaPostgres: {
+    type: 'postgres',
+    host: 'postgresql.monitoring.svc.cluster.local:5432',
+    name: 'grafana',
+    credentialsSecret: 'grafana-database',
+  },
   // Where this repository's docs/runbooks are served; point it at your own copy.
   runbookBaseUrl: 'https://github.com/moe-lab/gpu-observability-stack/blob/main/docs/runbooks',
   receivers: {
@@ -31,6 +42,9 @@ export const shared = {
   scrapeInterval: string;
   storageClass: string;
   alertmanagerImage: EnvironmentInput['alerting']['alertmanager']['image'];
+  grafanaImage: EnvironmentInput['grafana']['image'];
+  grafanaAdminSecret: string;
+  grafanaPostgres: Extract<EnvironmentInput['grafana']['database'], { type: 'postgres' }>;
   runbookBaseUrl: string;
   receivers: EnvironmentInput['alerting']['receivers'];
   businessHours: EnvironmentInput['alerting']['businessHours'];

@@ -19,5 +19,12 @@ export const staging: EnvironmentInput = {
     storage: { storageClass: shared.storageClass, size: '2Gi' },
     resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
   }),
+  grafana: {
+    image: shared.grafanaImage,
+    replicas: 1,
+    resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } },
+    adminSecret: shared.grafanaAdminSecret,
+    database: { type: 'sqlite' },
+  },
   fleet: { cpuNodes: 4, gpuNodes: 2, gpusPerNode: 8, pods: 200 },
 };

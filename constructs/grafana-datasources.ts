@@ -1,0 +1,96 @@
+// datasources.yaml for Grafana's provisioning: every datasource with the fixed uid the dashboards
+// and the trace↔log links refer to (dashboards/lib/datasources.ts), none editable in the UI.
+import { stringify } from 'yaml';
+import { DATASOURCES } from '../dashboards/lib/datasources';
+import { GENERATED_HEADER } from '../rules/render';
+
+/** An in-cluster Service a datasource talks to. */
+export interface BackendService {
+  readonly name: string;
+  readonly port: number;
+}
+
+/**
+ * Loki's Service. The logs issue deploys Loki in the monitoring namespace under this name; until
+ * then the datasource exists but its queries fail.
+ */
+export const LOKI_SERVICE: BackendService = { name: 'loki', port: 3100 };
+
+/** Jaeger's query Service (UI and API); deployed by the logs issue, like Loki. */
+export const JAEGER_QUERY_SERVICE: BackendService = { name: 'jaeger-query', port: 16686 };
+
+export interface DatasourcesProps {
+  /** Namespace of every backend Service. */
+  readonly namespace: string;
+  readonly prometheus: BackendService;
+  readonly alertmanager: BackendService;
+  /** @default LOKI_SERVICE */
+  readonly loki?: BackendService;
+  /** @default JAEGER_QUERY_SERVICE */
+  readonly jaeger?: BackendService;
+  /** Prometheus' scrape interval: the smallest step Grafana asks for, so no panel plots gaps. */
+  readonly scrapeInterval: string;
+}
+
+/** Matches the trace id in a log line such as `trace_id=4bf92f3577b34da6`; the link opens it in Jaeger. */
+const TRACE_ID_PATTERN = '(?:traceID|trace_id|traceId)=(\\w+)';
+
+/** `http://<name>.<namespace>.svc:<port>`, the address a pod of the cluster reaches a Service at. */
+export const serviceUrl = (service: BackendService, namespace: string) => `http://${service.name}.${namespace}.svc:${service.port}`;
+
+/** datasources.yaml: Prometheus (the default), Alertmanager, Loki and Jaeger, linked trace↔log. */
+export function renderDatasources(props: DatasourcesProps): string {
+  const url = (service: BackendService) => serviceUrl(service, props.namespace);
+  const common = { access: 'proxy', orgId: 1, editable: false };
+  const datasources = [
+    {
+      ...DATASOURCES.prometheus,
+      ...common,
+      url: url(props.prometheus),
+      isDefault: true,
+      // POST keeps long PromQL out of URLs and access logs.
+      jsonData: { httpMethod: 'POST', timeInterval: props.scrapeInterval, prometheusType: 'Prometheus' },
+    },
+    {
+      ...DATASOURCES.alertmanager,
+      ...common,
+      url: url(props.alertmanager),
+      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+    },
+    {
+      ...DATASOURCES.loki,
+      ...common,
+      url: url(props.loki ?? LOKI_SERVICE),
+      jsonData: {
+        maxLines: 1000,
+        derivedFields: [
+          {
+            name: 'TraceID',
+            datasourceUid: DATASOURCES.jaeger.uid,
+            matcherRegex: TRACE_ID_PATTERN,
+            // Provisioning expands $VAR, so `$$` keeps Grafana's own `${__value.raw}` literal.
+            url: '$${__value.raw}',
+            urlDisplayLabel: 'Open trace in Jaeger',
+          },
+        ],
+      },
+    },
+    {
+      ...DATASOURCES.jaeger,
+      ...common,
+      url: url(props.jaeger ?? JAEGER_QUERY_SERVICE),
+      jsonData: {
+        // From a span to the logs of the same trace, an hour either side to catch slow spans' logs.
+        tracesToLogsV2: {
+          datasourceUid: DATASOURCES.loki.uid,
+          spanStartTimeShift: '-1h',
+          spanEndTimeShift: '1h',
+          filterByTraceID: true,
+          filterBySpanID: false,
+        },
+        nodeGraph: { enabled: true },
+      },
+    },
+  ];
+  return GENERATED_HEADER + stringify({ apiVersion: 1, datasources }, { lineWidth: 0 });
+}
