@@ -66,4 +66,28 @@ export const moeLabMetrics: readonly MetricDefinition[] = [
     source: 'application',
     help: 'Time the inference service took to load the model.',
   },
+  {
+    name: 'moe_lab_expert_tokens_total',
+    type: 'counter',
+    unit: 'count',
+    source: 'application',
+    labels: ['expert', 'layer'],
+    help: 'Token assignments the router made to each expert of each MoE layer (top-k counts a token k times), before the capacity limit, so overflowed tokens are included.',
+  },
+  {
+    name: 'moe_lab_expert_capacity_overflow_tokens_total',
+    type: 'counter',
+    unit: 'count',
+    source: 'application',
+    labels: ['expert', 'layer'],
+    help: 'Token assignments an expert refused because it was at capacity (expert_capacity_factor × its even share of the batch); the token was dropped or re-routed to its next choice.',
+  },
+  {
+    name: 'moe_lab_router_config_info',
+    type: 'gauge',
+    unit: 'none',
+    source: 'application',
+    labels: ['router_type', 'top_k', 'expert_capacity_factor', 'load_balance_loss_coef'],
+    help: 'Always 1; its labels are the router settings the process loaded from the router-config ConfigMap (router_type, top_k, expert_capacity_factor, load_balance_loss_coef).',
+  },
 ];

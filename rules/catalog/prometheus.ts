@@ -5,6 +5,16 @@ import type { MetricDefinition } from './types';
 /** Metrics of Prometheus and Alertmanager about themselves and their targets. */
 export const prometheusMetrics: readonly MetricDefinition[] = [
   { name: 'up', type: 'gauge', unit: 'none', source: 'prometheus', help: '1 when the last scrape of a target succeeded.' },
+  {
+    // Written by the rule evaluator, not scraped: one series per pending or firing alert, carrying the
+    // alert's own labels (those of its expression plus severity, priority and scope).
+    name: 'ALERTS',
+    type: 'gauge',
+    unit: 'none',
+    source: 'prometheus',
+    labels: ['alertname', 'alertstate', 'severity', 'priority', 'scope'],
+    help: 'Always 1: an alert of this stack that is pending or firing (`alertstate`), with its labels.',
+  },
 
   // Prometheus itself, scraped by job "prometheus".
   {

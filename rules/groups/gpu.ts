@@ -29,6 +29,11 @@ export const gpuGroups: readonly RuleGroup[] = [
       { record: 'cluster:DCGM_FI_DEV_GPU_UTIL:avg_ratio', expr: `avg(${dcgm('DCGM_FI_DEV_GPU_UTIL')}) / 100` },
       { record: 'node_gpu:DCGM_FI_DEV_FB_USED:ratio', expr: `${memoryUsed} / ${memoryUsable}` },
       {
+        // Sums per node, like the cluster ratio below, so a node with mixed GPU sizes weighs each by its framebuffer.
+        record: 'node:DCGM_FI_DEV_FB_USED:ratio',
+        expr: `sum by (node) (${dcgm('DCGM_FI_DEV_FB_USED')}) / (sum by (node) (${dcgm('DCGM_FI_DEV_FB_USED')}) + sum by (node) (${dcgm('DCGM_FI_DEV_FB_FREE')}))`,
+      },
+      {
         // The fleet's framebuffer in use over all usable framebuffer, so large GPUs weigh more.
         record: 'cluster:DCGM_FI_DEV_FB_USED:ratio',
         expr: `sum(${dcgm('DCGM_FI_DEV_FB_USED')}) / (sum(${dcgm('DCGM_FI_DEV_FB_USED')}) + sum(${dcgm('DCGM_FI_DEV_FB_FREE')}))`,

@@ -10,6 +10,7 @@ const cadvisorContainers = `job="${JOBS.cadvisor}", container!="", container!="P
 // Per-container series recorded below, also read by the dashboards.
 const restarts = `namespace_pod_container:kube_pod_container_status_restarts:increase${KUBERNETES.restartWindow}`;
 const memoryToLimit = 'namespace_pod_container:container_memory_usage:limit_ratio';
+const oomKills = `namespace_pod_container:kube_pod_container_status_restarts_oomkilled:increase${KUBERNETES.oomKillWindow}`;
 
 const indent = (expr: string) => expr.replace(/^/gm, '  ');
 /** `(expr)`, on lines of their own when the expression spans several, so the rules file stays readable. */
@@ -49,6 +50,15 @@ export const kubernetesGroups: readonly RuleGroup[] = [
         // Containers without a memory limit have no limit series and so no ratio.
         record: memoryToLimit,
         expr: `max by (namespace, pod, container) (container_memory_usage)\n/ max by (namespace, pod, container) (${ksm('kube_pod_container_resource_limits', 'resource="memory"')})`,
+      },
+      {
+        // ContainerOOMKilled's condition, counted per container over the whole cluster once per
+        // evaluation instead of in every dashboard refresh. Every container gets a series (0 without
+        // an OOM kill), so a panel over healthy pods shows zeros rather than nothing.
+        record: oomKills,
+        expr: `max by (namespace, pod, container) ${parenthesised(
+          `increase(${ksm('kube_pod_container_status_restarts_total')}[${KUBERNETES.oomKillWindow}])\nand ignoring (reason)\n${ksm('kube_pod_container_status_last_terminated_reason', 'reason="OOMKilled"')} == 1`,
+        )}\nor\n0 * max by (namespace, pod, container) (${ksm('kube_pod_container_status_restarts_total')})`,
       },
     ],
   },

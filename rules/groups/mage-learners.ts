@@ -30,6 +30,11 @@ export const mageLearnersGroups: readonly RuleGroup[] = [
         record: 'namespace_app:mage_training_updates:rate5m',
         expr: `sum by (namespace, app) (rate(mage_training_updates_total{${learner}}[5m]))`,
       },
+      {
+        // The workers' group records the same name for its app (catalogued there).
+        record: 'namespace_app_component_type:mage_errors:rate5m',
+        expr: `sum by (namespace, app, component, type) (rate(mage_errors_total{${learner}}[5m]))`,
+      },
     ],
   },
   {

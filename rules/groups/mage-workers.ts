@@ -18,6 +18,12 @@ export const mageWorkersGroups: readonly RuleGroup[] = [
         record: 'namespace_app_component:mage_errors:rate5m',
         expr: `sum by (namespace, app, component) (rate(mage_errors_total{${worker}}[5m]))`,
       },
+      {
+        // Keeps `type` for the dashboard's error breakdown; the learners' group records the same name
+        // for its app, so one query shows the errors of both.
+        record: 'namespace_app_component_type:mage_errors:rate5m',
+        expr: `sum by (namespace, app, component, type) (rate(mage_errors_total{${worker}}[5m]))`,
+      },
     ],
   },
   {

@@ -3,8 +3,11 @@ import { TRAINING } from '../thresholds';
 import type { RuleGroup } from '../types';
 
 const trainer = `app="${APPS.moeTrainer}"`;
+const expertTokens = 'namespace_app_expert:moe_lab_expert_tokens:rate5m';
+const appTokens = 'namespace_app:moe_lab_expert_tokens:rate5m';
+const expertOverflow = 'namespace_app_expert:moe_lab_expert_capacity_overflow_tokens:rate5m';
 
-/** The MoE trainer: loss, throughput, step time, GPU memory and expert balance. */
+/** The MoE trainer: loss, throughput, step time, GPU memory and expert balance; and expert routing, which inference shares. */
 export const moeTrainingGroups: readonly RuleGroup[] = [
   {
     name: 'moe-training.recording',
@@ -21,6 +24,37 @@ export const moeTrainingGroups: readonly RuleGroup[] = [
       {
         record: 'namespace_app:moe_lab_expert_utilization_variance:max',
         expr: `max by (namespace, app) (moe_lab_expert_utilization_variance{${trainer}})`,
+      },
+    ],
+  },
+  {
+    // Trainer and inference pods both route tokens and expose these counters, so the rules select
+    // every app that does and keep `app`, so the two never mix. Layers are summed: the result is
+    // how much load each expert index gets across the whole model, as the Expert Routing dashboard shows it.
+    name: 'moe-routing.recording',
+    file: 'moe-training',
+    rules: [
+      {
+        record: expertTokens,
+        expr: 'sum by (namespace, app, expert) (rate(moe_lab_expert_tokens_total[5m]))',
+      },
+      { record: appTokens, expr: `sum by (namespace, app) (${expertTokens})` },
+      {
+        // No value while the app routes no tokens at all, rather than NaN from 0 / 0.
+        record: 'namespace_app_expert:moe_lab_expert_tokens:share_rate5m',
+        expr: `${expertTokens} / on (namespace, app) group_left () (${appTokens} > 0)`,
+      },
+      {
+        record: expertOverflow,
+        expr: 'sum by (namespace, app, expert) (rate(moe_lab_expert_capacity_overflow_tokens_total[5m]))',
+      },
+      {
+        record: 'namespace_app_expert:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m',
+        expr: `${expertOverflow} / (${expertTokens} > 0)`,
+      },
+      {
+        record: 'namespace_app:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m',
+        expr: `sum by (namespace, app) (${expertOverflow}) / (${appTokens} > 0)`,
       },
     ],
   },

@@ -131,6 +131,29 @@ export const gpuCases: readonly RuleTestCase[] = [
     ],
   },
   {
+    // Node 1 has an 80 GB GPU 75 % full and a 48 GB one 1/12 full: 64000 of 128000 MiB, where the
+    // mean of the two ratios would be 0.42. Node 2's only GPU is a quarter full.
+    name: 'node:DCGM_FI_DEV_FB_USED:ratio weighs each GPU of a node by its usable framebuffer',
+    series: [
+      { series: series('DCGM_FI_DEV_FB_USED', N1_GPU0), values: '60000x5' },
+      { series: series('DCGM_FI_DEV_FB_FREE', N1_GPU0), values: '20000x5' },
+      { series: series('DCGM_FI_DEV_FB_USED', N1_GPU1), values: '4000x5' },
+      { series: series('DCGM_FI_DEV_FB_FREE', N1_GPU1), values: '44000x5' },
+      { series: series('DCGM_FI_DEV_FB_USED', N2_GPU0), values: '20000x5' },
+      { series: series('DCGM_FI_DEV_FB_FREE', N2_GPU0), values: '60000x5' },
+    ],
+    expressions: [
+      {
+        expr: 'node:DCGM_FI_DEV_FB_USED:ratio',
+        at: '2m',
+        samples: [
+          { labels: 'node:DCGM_FI_DEV_FB_USED:ratio{node="gpu-node-1"}', value: 0.5 },
+          { labels: 'node:DCGM_FI_DEV_FB_USED:ratio{node="gpu-node-2"}', value: 0.25 },
+        ],
+      },
+    ],
+  },
+  {
     name: 'GPUTemperatureHigh: 86 °C for 5 minutes fires, 85 °C does not',
     series: [
       { series: series('DCGM_FI_DEV_GPU_TEMP', N1_GPU0), values: '86x10' },

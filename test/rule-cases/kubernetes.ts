@@ -1,4 +1,4 @@
-import { MAGE_WORKER, TRAINER, series, type Labels } from './targets';
+import { INFERENCE, KSM, KSM_2, MAGE_WORKER, TRAINER, series, type Labels } from './targets';
 import type { RuleTestCase } from './types';
 
 const GIB = 1073741824;
@@ -18,24 +18,6 @@ const cgroup = (kubelet: Labels, workload: Labels, container: string): Labels =>
   name: container ? `k8s_${container}_${workload.pod}` : '',
   image: container === 'POD' ? 'registry.k8s.io/pause:3.9' : container ? `${container}:1.0` : '',
 });
-
-/**
- * A kube-state-metrics replica. Its series are scraped with honor_labels: namespace, pod, container
- * (and node, where kube-state-metrics sets one) name the object described; the target's own labels
- * fill in the rest, so a series without a node of its own gets the node the replica runs on.
- */
-const ksmReplica = (ip: string, pod: string, node: string): Labels => ({
-  job: 'kube-state-metrics',
-  instance: `${ip}:8080`,
-  service: 'kube-state-metrics',
-  namespace: 'monitoring',
-  pod,
-  container: 'kube-state-metrics',
-  node,
-  app: 'kube-state-metrics',
-});
-const KSM = ksmReplica('10.0.2.7', 'kube-state-metrics-6d9c8-abcde', 'cpu-node-2');
-const KSM_2 = ksmReplica('10.0.2.8', 'kube-state-metrics-6d9c8-fghij', 'cpu-node-3');
 
 /** A per-container kube-state-metrics series about `workload`, as scraped from `replica`. */
 const ksmContainer = (replica: Labels, workload: Labels, extra: Labels = {}): Labels => ({
@@ -109,6 +91,8 @@ const memorySeries = [
 
 const restarts = 'kube_pod_container_status_restarts_total';
 const lastTerminated = 'kube_pod_container_status_last_terminated_reason';
+const oomKills = 'namespace_pod_container:kube_pod_container_status_restarts_oomkilled:increase10m';
+const oomKillsOf = ({ namespace, pod, container }: Labels) => series(oomKills, { namespace, pod, container });
 
 export const kubernetesCases: readonly RuleTestCase[] = [
   {
@@ -231,14 +215,21 @@ export const kubernetesCases: readonly RuleTestCase[] = [
   },
   {
     // Both containers restart once at minute 15; only the trainer's last termination was an OOM kill.
+    // The recorded OOM-kill restarts follow the alert: 1 for the trainer while it fires, 0 for every other container.
     name: 'ContainerOOMKilled: a restart after an OOM kill fires for 10 minutes; a restart after an error does not',
     series: [
       { series: series(restarts, ksmContainer(KSM, TRAINER)), values: '0x14 1x20' },
       { series: series(lastTerminated, ksmContainer(KSM, TRAINER, { reason: 'OOMKilled' })), values: '_x15 1x20' },
       { series: series(restarts, ksmContainer(KSM, MAGE_WORKER)), values: '0x14 1x20' },
       { series: series(lastTerminated, ksmContainer(KSM, MAGE_WORKER, { reason: 'Error' })), values: '_x15 1x20' },
+      { series: series(restarts, ksmContainer(KSM, INFERENCE)), values: '0x35' },
       ...podInfoSeries,
     ],
+    expressions: ['20m', '30m'].map((at) => ({
+      expr: oomKills,
+      at,
+      samples: [TRAINER, MAGE_WORKER, INFERENCE].map((w) => ({ labels: oomKillsOf(w), value: at === '20m' && w === TRAINER ? 1 : 0 })),
+    })),
     alerts: [
       { alert: 'ContainerOOMKilled', at: '14m', fires: [] },
       {

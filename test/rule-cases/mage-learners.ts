@@ -1,4 +1,4 @@
-import { MAGE_LEARNER, series, type Labels } from './targets';
+import { MAGE_LEARNER, MAGE_WORKER, series, type Labels } from './targets';
 import type { RuleTestCase } from './types';
 
 const warningP1 = { severity: 'warning', priority: 'P1', scope: 'pod' };
@@ -186,6 +186,41 @@ export const mageLearnersCases: readonly RuleTestCase[] = [
         expr: 'namespace_app:mage_training_updates:rate5m',
         at: '10m',
         samples: [{ labels: 'namespace_app:mage_training_updates:rate5m{namespace="mage", app="mage-learner"}', value: 0.75 }],
+      },
+    ],
+  },
+  {
+    name: 'errors by component and type: learners and workers are recorded once each, under their own app',
+    series: [
+      // 7.5 and 15 failed saves a minute on two learners: 0.125/s + 0.25/s.
+      { series: checkpointErrors(MAGE_LEARNER), values: '0+7.5x10' },
+      { series: checkpointErrors(LEARNER_B), values: '0+15x10' },
+      // 30 data-loader timeouts a minute: 0.5/s.
+      { series: series('mage_errors_total', { ...LEARNER_B, component: 'data_loader', type: 'timeout' }), values: '0+30x10' },
+      // A worker with the same component and type, 60 a minute: 1/s, kept apart by `app`.
+      { series: series('mage_errors_total', { ...MAGE_WORKER, component: 'data_loader', type: 'timeout' }), values: '0+60x10' },
+    ],
+    expressions: [
+      {
+        expr: 'namespace_app_component_type:mage_errors:rate5m',
+        at: '10m',
+        samples: [
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-learner", component="checkpointer", type="checkpoint_save"}',
+            value: 0.375,
+          },
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-learner", component="data_loader", type="timeout"}',
+            value: 0.5,
+          },
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-worker", component="data_loader", type="timeout"}',
+            value: 1,
+          },
+        ],
       },
     ],
   },

@@ -111,6 +111,27 @@ export const mageWorkersCases: readonly RuleTestCase[] = [
           },
         ],
       },
+      {
+        expr: 'namespace_app_component_type:mage_errors:rate5m',
+        at: '10m',
+        samples: [
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-worker", component="python_bridge", type="timeout"}',
+            value: 0.125,
+          },
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-worker", component="python_bridge", type="serialization"}',
+            value: 0.25,
+          },
+          {
+            labels:
+              'namespace_app_component_type:mage_errors:rate5m{namespace="mage", app="mage-worker", component="game_engine", type="exception"}',
+            value: 0.5,
+          },
+        ],
+      },
     ],
   },
 ];

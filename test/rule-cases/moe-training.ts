@@ -1,8 +1,22 @@
-import { TRAINER, series } from './targets';
-import type { RuleTestCase } from './types';
+import { INFERENCE, TRAINER, series } from './targets';
+import type { ExpressionExpectation, RuleTestCase } from './types';
 
 const critical = { severity: 'critical', priority: 'P0', scope: 'pod' };
 const warning = { severity: 'warning', priority: 'P2', scope: 'pod' };
+
+const TRAINER_1 = { ...TRAINER, pod: 'moe-trainer-1' };
+/** The routing counters of one pod for one expert of one MoE layer. */
+const routed = (metric: string, pod: typeof TRAINER, expert: string, layer: string) => series(metric, { ...pod, expert, layer });
+const tokens = 'moe_lab_expert_tokens_total';
+const overflow = 'moe_lab_expert_capacity_overflow_tokens_total';
+const trainerApp = 'namespace="moe-lab", app="moe-trainer"';
+const inferenceApp = 'namespace="moe-lab", app="moe-inference"';
+/** A recorded series read at 10m: every sample as [labels inside the braces, value]. */
+const recorded = (record: string, samples: ReadonlyArray<readonly [string, number]>): ExpressionExpectation => ({
+  expr: record,
+  at: '10m',
+  samples: samples.map(([labels, value]) => ({ labels: `${record}{${labels}}`, value })),
+});
 
 export const moeTrainingCases: readonly RuleTestCase[] = [
   {
@@ -149,6 +163,59 @@ export const moeTrainingCases: readonly RuleTestCase[] = [
         at: '2m',
         samples: [{ labels: 'namespace_app:moe_lab_expert_utilization_variance:max{namespace="moe-lab", app="moe-trainer"}', value: 0.25 }],
       },
+    ],
+  },
+  {
+    // Counters grow per minute by 60 × the tokens/s given in the comments, so the 5m rates are exact.
+    name: 'moe-routing recording rules sum each expert over pods and layers, per app, and divide overflow by assignments',
+    series: [
+      { series: routed(tokens, TRAINER, '0', '0'), values: '0+600x10' }, // 10/s
+      { series: routed(tokens, TRAINER, '0', '1'), values: '0+300x10' }, // 5/s: expert 0 gets 15/s in all
+      { series: routed(tokens, TRAINER, '1', '0'), values: '0+900x10' }, // 15/s
+      { series: routed(tokens, TRAINER_1, '1', '1'), values: '0+1200x10' }, // 20/s: expert 1 gets 35/s in all
+      { series: routed(tokens, INFERENCE, '0', '0'), values: '0+60x10' }, // 1/s, the inference app's only expert
+      { series: routed(overflow, TRAINER, '0', '0'), values: '0x10' },
+      { series: routed(overflow, TRAINER, '1', '0'), values: '0+180x10' }, // 3/s
+      { series: routed(overflow, TRAINER_1, '1', '1'), values: '0+240x10' }, // 4/s: expert 1 refuses 7/s
+    ],
+    expressions: [
+      recorded('namespace_app_expert:moe_lab_expert_tokens:rate5m', [
+        [`${trainerApp}, expert="0"`, 15],
+        [`${trainerApp}, expert="1"`, 35],
+        [`${inferenceApp}, expert="0"`, 1],
+      ]),
+      recorded('namespace_app:moe_lab_expert_tokens:rate5m', [
+        [trainerApp, 50],
+        [inferenceApp, 1],
+      ]),
+      // Shares are per app: the inference app's single expert has all of its tokens.
+      recorded('namespace_app_expert:moe_lab_expert_tokens:share_rate5m', [
+        [`${trainerApp}, expert="0"`, 0.3],
+        [`${trainerApp}, expert="1"`, 0.7],
+        [`${inferenceApp}, expert="0"`, 1],
+      ]),
+      recorded('namespace_app_expert:moe_lab_expert_capacity_overflow_tokens:rate5m', [
+        [`${trainerApp}, expert="0"`, 0],
+        [`${trainerApp}, expert="1"`, 7],
+      ]),
+      recorded('namespace_app_expert:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m', [
+        [`${trainerApp}, expert="0"`, 0],
+        [`${trainerApp}, expert="1"`, 0.2],
+      ]),
+      // 7 of 50 tokens/s overflow; an average of the experts' ratios would say 10 %.
+      recorded('namespace_app:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m', [[trainerApp, 0.14]]),
+    ],
+  },
+  {
+    name: 'moe-routing recording rules: an app that routes no tokens gets no share or overflow ratio instead of NaN',
+    series: [
+      { series: routed(tokens, TRAINER, '0', '0'), values: '0x10' },
+      { series: routed(overflow, TRAINER, '0', '0'), values: '0x10' },
+    ],
+    expressions: [
+      recorded('namespace_app_expert:moe_lab_expert_tokens:share_rate5m', []),
+      recorded('namespace_app_expert:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m', []),
+      recorded('namespace_app:moe_lab_expert_capacity_overflow_tokens:ratio_rate5m', []),
     ],
   },
 ];

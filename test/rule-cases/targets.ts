@@ -22,3 +22,22 @@ export const TRAINER = pod('moe-lab', 'moe-trainer', 'moe-trainer-0', 'gpu-node-
 export const INFERENCE = pod('moe-lab', 'moe-inference', 'moe-inference-7d9f', 'gpu-node-2');
 export const MAGE_WORKER = pod('mage', 'mage-worker', 'mage-worker-3', 'cpu-node-1');
 export const MAGE_LEARNER = pod('mage', 'mage-learner', 'mage-learner-0', 'gpu-node-3');
+
+/**
+ * A kube-state-metrics replica. Its series are scraped with honor_labels: namespace, pod, container
+ * (and node, where kube-state-metrics sets one) name the object described; the target's own labels
+ * fill in the rest, so a series without a node of its own gets the node the replica runs on.
+ */
+const ksmReplica = (ip: string, pod: string, node: string): Labels => ({
+  job: 'kube-state-metrics',
+  instance: `${ip}:8080`,
+  service: 'kube-state-metrics',
+  namespace: 'monitoring',
+  pod,
+  container: 'kube-state-metrics',
+  node,
+  app: 'kube-state-metrics',
+});
+/** Two replicas, as kube-state-metrics runs in HA: rules must count each object once. */
+export const KSM = ksmReplica('10.0.2.7', 'kube-state-metrics-6d9c8-abcde', 'cpu-node-2');
+export const KSM_2 = ksmReplica('10.0.2.8', 'kube-state-metrics-6d9c8-fghij', 'cpu-node-3');

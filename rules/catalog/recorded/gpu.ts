@@ -43,6 +43,14 @@ export const gpuRecorded: readonly MetricDefinition[] = [
     help: 'Framebuffer memory used per GPU, as a ratio of used plus free (the driver-reserved part excluded), 0–1.',
   },
   {
+    name: 'node:DCGM_FI_DEV_FB_USED:ratio',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'recording-rule',
+    recordedFrom: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'],
+    help: 'Framebuffer memory used over the usable framebuffer of all GPUs of each node, 0–1.',
+  },
+  {
     name: 'cluster:DCGM_FI_DEV_FB_USED:ratio',
     type: 'gauge',
     unit: 'ratio',

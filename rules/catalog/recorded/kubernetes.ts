@@ -43,4 +43,12 @@ export const kubernetesRecorded: readonly MetricDefinition[] = [
     recordedFrom: ['container_memory_usage', 'kube_pod_container_resource_limits'],
     help: 'Working-set memory per container as a ratio of its memory limit, 0–1; containers without a limit have none.',
   },
+  {
+    name: `namespace_pod_container:kube_pod_container_status_restarts_oomkilled:increase${KUBERNETES.oomKillWindow}`,
+    type: 'gauge',
+    unit: 'restarts',
+    source: 'recording-rule',
+    recordedFrom: ['kube_pod_container_status_restarts_total', 'kube_pod_container_status_last_terminated_reason'],
+    help: `Restarts per container within the last ${KUBERNETES.oomKillWindow} whose last termination was an OOM kill; 0 for every other container.`,
+  },
 ];

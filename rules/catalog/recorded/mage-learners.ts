@@ -1,6 +1,9 @@
 import type { MetricDefinition } from '../types';
 
-/** Series the mage-learners rules record, with their unit and the metrics they are computed from. */
+/**
+ * Series the mage-learners rules record, with their unit and the metrics they are computed from.
+ * `namespace_app_component_type:mage_errors:rate5m`, recorded by both Mage groups, is listed with the workers'.
+ */
 export const mageLearnersRecorded: readonly MetricDefinition[] = [
   {
     name: 'namespace_app:mage_gpu_memory_utilization:max_ratio',
