@@ -18,6 +18,18 @@ function sourceMetrics(names: readonly string[], catalog: ReadonlyMap<string, Me
   return sources;
 }
 
+/** Series that panels and alerts read only to narrow other metrics to a workload (joins). */
+const JOIN_ONLY = new Set(['up', 'kube_pod_info']);
+
+/**
+ * Join-only series beside other metrics must not link every panel that joins on them to every
+ * alert that does; a panel or alert about `up` alone keeps them.
+ */
+function withoutJoinHelpers(sources: Set<string>): Set<string> {
+  const rest = [...sources].filter((name) => !JOIN_ONLY.has(name));
+  return rest.length > 0 ? new Set(rest) : sources;
+}
+
 const link = (title: string, url: string) =>
   new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url).targetBlank(true).build();
 
@@ -27,11 +39,16 @@ const link = (title: string, url: string) =>
  */
 export function addRunbookLinks(built: dashboard.Dashboard, alerts: readonly AlertRule[], links: AlertLinks): dashboard.Dashboard {
   const catalog = catalogByName();
-  const alertSources = alerts.map((alert) => ({ alert: alert.alert, sources: sourceMetrics(metricNamesIn(alert.expr), catalog) }));
+  const alertSources = alerts.map((alert) => ({
+    alert: alert.alert,
+    sources: withoutJoinHelpers(sourceMetrics(metricNamesIn(alert.expr), catalog)),
+  }));
   for (const panel of panelsOf(built)) {
-    const sources = sourceMetrics(
-      panelExpressions(panel).flatMap((expr) => metricNamesIn(substituteVariables(expr))),
-      catalog,
+    const sources = withoutJoinHelpers(
+      sourceMetrics(
+        panelExpressions(panel).flatMap((expr) => metricNamesIn(substituteVariables(expr))),
+        catalog,
+      ),
     );
     const related = [...new Set(alertSources.filter((a) => [...a.sources].some((s) => sources.has(s))).map((a) => a.alert))].sort();
     if (related.length > 0) panel.links = related.map((alert) => link(`Runbook: ${alert}`, runbookUrl(links, alert)));

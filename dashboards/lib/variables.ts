@@ -24,6 +24,21 @@ export function filters(...labels: readonly FilterLabel[]): string[] {
   return labels.map((label) => `${label}=~"$${label}"`);
 }
 
+/**
+ * A second variable on the same label, listing only some of its values: e.g. `worker` and
+ * `learner` both filter `pod`, so picking a learner does not empty the worker panels.
+ */
+export interface NamedFilter {
+  readonly name: string;
+  readonly label: FilterLabel;
+  readonly text: string;
+  /** Narrows the dashboard's source metric to this variable's values, e.g. `app="mage-worker"`. */
+  readonly matchers: readonly string[];
+}
+
+/** `label=~"$name"` for a named filter. */
+export const filterBy = (variable: NamedFilter): string => `${variable.label}=~"$${variable.name}"`;
+
 /** `metric{m1, m2}` (or just `metric` when there are no matchers). */
 export function selector(metric: string, ...matchers: readonly string[]): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.join(', ')}}`;
@@ -35,7 +50,7 @@ export interface VariableSource {
   /** Narrows the metric to the dashboard's workload, e.g. `app="moe-trainer"`. */
   readonly matchers?: readonly string[];
   /** Filters after cluster and namespace, in the order they are chained. */
-  readonly labels?: readonly FilterLabel[];
+  readonly labels?: ReadonlyArray<FilterLabel | NamedFilter>;
 }
 
 function datasourceVariable(): dashboard.DatasourceVariableBuilder {
@@ -45,11 +60,16 @@ function datasourceVariable(): dashboard.DatasourceVariableBuilder {
     .current({ selected: true, text: DATASOURCES.prometheus.name, value: DATASOURCES.prometheus.uid });
 }
 
+const asNamed = (filter: FilterLabel | NamedFilter): NamedFilter =>
+  typeof filter === 'string' ? { name: filter, label: filter, text: LABEL_TEXT[filter], matchers: [] } : filter;
+
 /** Each variable lists the values left by the ones before it, so picking a namespace narrows the pods. */
-function labelVariable(label: FilterLabel, source: VariableSource, before: readonly FilterLabel[]): dashboard.QueryVariableBuilder {
-  const query = `label_values(${selector(source.metric, ...(source.matchers ?? []), ...filters(...before))}, ${label})`;
-  return new dashboard.QueryVariableBuilder(label)
-    .label(LABEL_TEXT[label])
+function labelVariable(variable: NamedFilter, source: VariableSource, before: readonly NamedFilter[]): dashboard.QueryVariableBuilder {
+  // A named filter does not narrow the filters after it: its values belong to a subset of the source.
+  const chained = before.filter((b) => b.matchers.length === 0).map(filterBy);
+  const query = `label_values(${selector(source.metric, ...(source.matchers ?? []), ...variable.matchers, ...chained)}, ${variable.label})`;
+  return new dashboard.QueryVariableBuilder(variable.name)
+    .label(variable.text)
     .datasource(PROMETHEUS_REF)
     .query({ query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
     .definition(query)
@@ -63,6 +83,6 @@ function labelVariable(label: FilterLabel, source: VariableSource, before: reado
 
 /** `datasource`, `cluster`, `namespace` and the dashboard's own filters, chained in that order. */
 export function templateVariables(source: VariableSource): Array<dashboard.DatasourceVariableBuilder | dashboard.QueryVariableBuilder> {
-  const labels: FilterLabel[] = ['cluster', 'namespace', ...(source.labels ?? [])];
-  return [datasourceVariable(), ...labels.map((label, i) => labelVariable(label, source, labels.slice(0, i)))];
+  const variables = (['cluster', 'namespace', ...(source.labels ?? [])] as const).map(asNamed);
+  return [datasourceVariable(), ...variables.map((variable, i) => labelVariable(variable, source, variables.slice(0, i)))];
 }

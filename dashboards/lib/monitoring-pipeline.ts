@@ -1,0 +1,109 @@
+import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { JOBS } from '../../rules/selectors';
+import { META } from '../../rules/thresholds';
+import { timeseriesPanel, type Threshold } from './panels';
+import { filters, selector } from './variables';
+
+// The monitoring pipeline serves every namespace: when Prometheus or Alertmanager breaks, the
+// selected pods' alerts are lost too. So these panels follow the cluster only, not the namespace,
+// node or pod selection of the dashboard they sit on.
+const prometheus = (metric: string) => selector(metric, `job="${JOBS.prometheus}"`, ...filters('cluster'));
+const alertmanager = (metric: string) => selector(metric, `job="${JOBS.alertmanager}"`, ...filters('cluster'));
+const recorded = (metric: string) => selector(metric, ...filters('cluster'));
+const byPod = (expr: string) => `max by (namespace, pod) (${expr})`;
+
+const podLegend = '{{pod}}';
+// A failed reload reads 0; the alerts fire after 10 minutes of it.
+const reloadFailed: Threshold = { value: 1, bad: 'below' };
+
+/**
+ * Panels for the alerts on Prometheus and Alertmanager themselves (rules/groups/meta/): configuration,
+ * rule evaluation, alert delivery, Alertmanager clustering and notifications, TSDB maintenance.
+ */
+export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
+  return [
+    timeseriesPanel({
+      title: 'Configuration reload succeeded',
+      description:
+        'Per Prometheus and Alertmanager replica: 1 when the last configuration reload succeeded, 0 when it failed and the replica runs on its previous configuration. PrometheusBadConfig and AlertmanagerFailedReload fire after 10 minutes at 0.',
+      unit: 'none',
+      queries: [
+        { expr: byPod(prometheus('prometheus_config_last_reload_successful')), legend: podLegend },
+        { expr: byPod(alertmanager('alertmanager_config_last_reload_successful')), legend: podLegend },
+      ],
+      threshold: reloadFailed,
+      width: 8,
+      min: 0,
+      max: 1,
+    }),
+    timeseriesPanel({
+      title: 'Rule evaluation failures and misses',
+      description:
+        'Rule evaluations per second that failed, and rule group evaluations skipped because the previous one was still running, per Prometheus replica. Any failure for 10 minutes fires PrometheusRuleFailures; any miss for 15 minutes, PrometheusMissingRuleEvaluations.',
+      unit: 'errors_per_second',
+      queries: [
+        { expr: byPod(recorded('namespace_pod:prometheus_rule_evaluation_failures:rate5m')), legend: `${podLegend} failed` },
+        {
+          expr: `sum by (namespace, pod) (rate(${prometheus('prometheus_rule_group_iterations_missed_total')}[5m]))`,
+          legend: `${podLegend} missed`,
+        },
+      ],
+      width: 8,
+      min: 0,
+    }),
+    timeseriesPanel({
+      title: 'Alerts failing to reach Alertmanager',
+      description: `Share of the alerts each Prometheus replica failed to send, over 5 minutes. Above ${META.maxAlertSendErrorPercent} % towards one Alertmanager PrometheusErrorSendingAlertsToSomeAlertmanagers fires; above ${META.maxAlertSendErrorPercentToAll} % towards all, PrometheusErrorSendingAlertsToAnyAlertmanager.`,
+      unit: 'ratio',
+      queries: [{ expr: byPod(recorded('namespace_pod:prometheus_notifications_errors:ratio_rate5m')), legend: podLegend }],
+      threshold: { value: META.maxAlertSendErrorPercent / 100, bad: 'above' },
+      width: 8,
+      min: 0,
+    }),
+    timeseriesPanel({
+      title: 'Alertmanagers discovered and cluster members',
+      description:
+        'Alertmanagers each Prometheus sends to (PrometheusNotConnectedToAlertmanagers fires at 0 for 10 minutes), and the peers each Alertmanager sees in its cluster (AlertmanagerMembersInconsistent fires when one sees fewer than are scraped).',
+      unit: 'count',
+      queries: [
+        {
+          expr: `min by (namespace, pod) (${prometheus('prometheus_notifications_alertmanagers_discovered')})`,
+          legend: `${podLegend} sends to`,
+        },
+        { expr: `min by (namespace, pod) (${alertmanager('alertmanager_cluster_members')})`, legend: `${podLegend} sees` },
+      ],
+      width: 8,
+      min: 0,
+    }),
+    timeseriesPanel({
+      title: 'Notifications failing',
+      description: `Share of notification attempts per integration (pager, e-mail, chat, webhook) that failed over 5 minutes, across the Alertmanager cluster. Above ${META.maxNotificationFailurePercent} % AlertmanagerFailedToSendAlerts fires for a replica, and AlertmanagerClusterFailedToSendAlerts when every replica fails.`,
+      unit: 'ratio',
+      queries: [
+        {
+          expr: `max by (integration) (${recorded('namespace_integration:alertmanager_notifications_failed:ratio_rate5m')})`,
+          legend: '{{integration}}',
+        },
+      ],
+      threshold: { value: META.maxNotificationFailurePercent / 100, bad: 'above' },
+      width: 8,
+      min: 0,
+    }),
+    timeseriesPanel({
+      title: 'Alerts dropped and TSDB failures',
+      description:
+        'Alerts dropped before reaching any Alertmanager over 5 minutes (PrometheusNotificationsDropped fires on any), and failed TSDB compactions and block reloads over 3 hours, the compaction cycle (PrometheusTSDBCompactionsFailing and PrometheusTSDBReloadsFailing fire on any lasting 4 hours).',
+      unit: 'count',
+      queries: [
+        { expr: byPod(`increase(${prometheus('prometheus_notifications_dropped_total')}[5m])`), legend: `${podLegend} dropped` },
+        {
+          expr: byPod(`increase(${prometheus('prometheus_tsdb_compactions_failed_total')}[3h])`),
+          legend: `${podLegend} compactions failed`,
+        },
+        { expr: byPod(`increase(${prometheus('prometheus_tsdb_reloads_failures_total')}[3h])`), legend: `${podLegend} reloads failed` },
+      ],
+      width: 8,
+      min: 0,
+    }),
+  ];
+}
