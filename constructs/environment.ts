@@ -7,7 +7,7 @@ import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
 import { Alertmanager, ALERTMANAGER_SERVICE } from './alertmanager';
 import { ComponentChart } from './component-chart';
-import { Grafana } from './grafana';
+import { Grafana, GRAFANA_SERVICE } from './grafana';
 import { Namespaces } from './namespaces';
 import { Prometheus, PROMETHEUS_SERVICE } from './prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
@@ -23,6 +23,7 @@ function monitoringServiceJobs(namespace: string) {
     job(JOBS.kubeStateMetrics, 'kube-state-metrics', 'http-metrics', true),
     job(JOBS.prometheus, PROMETHEUS_SERVICE.name, PROMETHEUS_SERVICE.webPort),
     job(JOBS.alertmanager, ALERTMANAGER_SERVICE.name, ALERTMANAGER_SERVICE.webPort),
+    job(JOBS.grafana, GRAFANA_SERVICE.name, GRAFANA_SERVICE.httpPort),
   ];
 }
 

@@ -9,6 +9,7 @@ export const JOBS = {
   kubeStateMetrics: 'kube-state-metrics',
   prometheus: 'prometheus',
   alertmanager: 'alertmanager',
+  grafana: 'grafana',
 } as const;
 
 /** Pseudo filesystems that would skew disk usage towards 0 or 100 %. */

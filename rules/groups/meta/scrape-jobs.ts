@@ -97,4 +97,14 @@ export const SCRAPE_JOB_ALERTS: readonly ScrapeJobAlert[] = [
     workload: 'statefulset/alertmanager',
     mode: 'all-down',
   },
+  {
+    job: JOBS.grafana,
+    alert: 'GrafanaDown',
+    severity: 'warning',
+    priority: 'P2',
+    component: 'Grafana',
+    impact: 'dashboards are unavailable, while alerts and notifications still flow',
+    workload: 'deployment/grafana',
+    mode: 'all-down',
+  },
 ];

@@ -1,5 +1,6 @@
 import { SCRAPE_JOB_ALERTS, type JobDownMode, type ScrapeJobAlert } from '../../groups/meta/scrape-jobs';
 import { JOBS } from '../../selectors';
+import { META } from '../../thresholds';
 import type { Runbook, RunbookStep } from '../types';
 import { ns, promApi, promLogs } from './commands';
 
@@ -123,8 +124,8 @@ function jobDownRunbook(row: ScrapeJobAlert): Runbook {
   const extra = JOB_STEPS[row.job] ?? {};
   const meaning =
     row.mode === 'each-down'
-      ? `A ${row.component} target (one replica) has failed every scrape for 15 minutes; its peer, which still runs, reports it. When every replica is down nothing can alert and the heartbeat service pages instead.`
-      : `No target of the scrape job "${row.job}" has been up for 15 minutes: every ${row.component} scrape fails, or${row.mode === 'discovered-all-down' ? ' (targets being discovered)' : ''} Prometheus discovers none. The alert's value is the number of targets discovered.`;
+      ? `A ${row.component} target (one replica) has failed every scrape for ${META.jobDownFor}; its peer, which still runs, reports it. When every replica is down nothing can alert and the heartbeat service pages instead.`
+      : `No target of the scrape job "${row.job}" has been up for ${META.jobDownFor}: every ${row.component} scrape fails, or${row.mode === 'discovered-all-down' ? ' (targets being discovered)' : ''} Prometheus discovers none. The alert's value is the number of targets discovered.`;
   return {
     alert: row.alert,
     meaning,

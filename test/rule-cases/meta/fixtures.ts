@@ -37,6 +37,10 @@ export const ALERTMANAGER = [
   monitoringPod('alertmanager', 'alertmanager-1', '10.0.3.20:9093', 'cpu-node-2'),
   monitoringPod('alertmanager', 'alertmanager-2', '10.0.4.20:9093', 'cpu-node-3'),
 ];
+export const GRAFANA = [
+  monitoringPod('grafana', 'grafana-7d9f8c6b5-abcde', '10.0.2.30:3000', 'cpu-node-1'),
+  monitoringPod('grafana', 'grafana-7d9f8c6b5-fghij', '10.0.3.30:3000', 'cpu-node-2'),
+];
 export const [PROMETHEUS_0, PROMETHEUS_1] = PROMETHEUS;
 export const [ALERTMANAGER_0, ALERTMANAGER_1, ALERTMANAGER_2] = ALERTMANAGER;
 /** A target of another job, so a case with a job missing still has input. */

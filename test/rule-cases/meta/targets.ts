@@ -4,6 +4,7 @@ import {
   CADVISOR,
   critical,
   DCGM,
+  GRAFANA,
   KSM,
   KUBELET,
   kubeletTarget,
@@ -59,6 +60,15 @@ const ALL_DOWN_JOBS = [
     labels: critical,
     summary: 'Prometheus cannot scrape any Alertmanager target',
     undiscovered: 'No Alertmanager target has been up for 10m (0 discovered); no notification may be getting out.',
+  },
+  {
+    alert: 'GrafanaDown',
+    job: 'grafana',
+    targets: GRAFANA,
+    labels: warningP2,
+    summary: 'Prometheus cannot scrape any Grafana target',
+    undiscovered:
+      'No Grafana target has been up for 10m (0 discovered); dashboards are unavailable, while alerts and notifications still flow.',
   },
 ];
 
