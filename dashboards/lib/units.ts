@@ -17,6 +17,7 @@ export const GRAFANA_UNITS: Readonly<Record<MetricUnit, string>> = {
   samples_per_second: 'suffix: samples/s',
   updates_per_second: 'suffix: updates/s',
   errors_per_second: 'suffix: err/s',
+  tokens: 'short',
   episodes: 'short',
   samples: 'short',
   updates: 'short',

@@ -69,7 +69,7 @@ export const moeLabMetrics: readonly MetricDefinition[] = [
   {
     name: 'moe_lab_expert_tokens_total',
     type: 'counter',
-    unit: 'count',
+    unit: 'tokens',
     source: 'application',
     labels: ['expert', 'layer'],
     help: 'Token assignments the router made to each expert of each MoE layer (top-k counts a token k times), before the capacity limit, so overflowed tokens are included.',
@@ -77,7 +77,7 @@ export const moeLabMetrics: readonly MetricDefinition[] = [
   {
     name: 'moe_lab_expert_capacity_overflow_tokens_total',
     type: 'counter',
-    unit: 'count',
+    unit: 'tokens',
     source: 'application',
     labels: ['expert', 'layer'],
     help: 'Token assignments an expert refused because it was at capacity (expert_capacity_factor × its even share of the batch); the token was dropped or re-routed to its next choice.',

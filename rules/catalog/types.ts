@@ -33,6 +33,7 @@ export type MetricUnit =
   | 'samples_per_second'
   | 'updates_per_second'
   | 'errors_per_second'
+  | 'tokens'
   | 'episodes'
   | 'samples'
   | 'updates'

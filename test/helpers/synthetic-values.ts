@@ -8,7 +8,7 @@ const GIB = 2 ** 30;
 /** One 80 GB GPU's framebuffer, in MiB as DCGM reports it. */
 const FRAMEBUFFER_MIB = 81920;
 const FRAMEBUFFER_RESERVED_MIB = 512;
-/** The share of a resource in use on a healthy node or GPU (the task's "20–60 %"). */
+/** The share of a resource in use on a healthy node or GPU (somewhere in 20–60 %). */
 const IN_USE = 0.4;
 
 /** A level for gauges of each unit, when a metric has no value of its own below. */
@@ -28,6 +28,7 @@ const GAUGE_LEVEL: Readonly<Record<MetricUnit, number>> = {
   samples_per_second: 200,
   updates_per_second: 2,
   errors_per_second: 0,
+  tokens: 1000000,
   episodes: 1000,
   samples: 100000,
   updates: 1000,
@@ -43,6 +44,7 @@ const COUNTER_RATE: Partial<Readonly<Record<MetricUnit, number>>> = {
   seconds: 0.5,
   episodes: MAGE.minEpisodesPerSecond * 10,
   samples: 200,
+  tokens: 5000,
   updates: 2,
   errors: 0,
   restarts: 0,
