@@ -34,7 +34,14 @@ export function buildDashboards(links: AlertLinks): Map<DashboardUid, dashboard.
   return built;
 }
 
+// Environments that serve their runbooks from the same place get the same bytes: build them once.
+const rendered = new Map<string, ReadonlyMap<string, string>>();
+
 /** Dashboard JSON files, `<uid>.json`, as provisioning and dist/<env>/config/dashboards/ hold them. */
-export function renderDashboards(links: AlertLinks): Map<string, string> {
-  return new Map([...buildDashboards(links)].map(([uid, built]) => [`${uid}.json`, `${JSON.stringify(built, null, 2)}\n`]));
+export function renderDashboards(links: AlertLinks): ReadonlyMap<string, string> {
+  const cached = rendered.get(links.runbookBaseUrl);
+  if (cached) return cached;
+  const files = new Map([...buildDashboards(links)].map(([uid, built]) => [`${uid}.json`, `${JSON.stringify(built, null, 2)}\n`]));
+  rendered.set(links.runbookBaseUrl, files);
+  return files;
 }
