@@ -52,8 +52,11 @@ export function renderGrafanaIni(props: GrafanaIniProps): string {
     // No calls home: the egress policy allows only in-cluster backends, and nothing here needs the internet.
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
     news: { news_feed_enabled: false },
-    // Alerts are Prometheus rules routed by Alertmanager; a second alerting engine would duplicate pages.
-    unified_alerting: { enabled: false },
+    // Grafana would otherwise install its default app plugins from the internet at every start.
+    plugins: { preinstall_disabled: true },
+    // Alerts are Prometheus rules routed by Alertmanager. The alerting UI stays, to browse and silence
+    // through the Alertmanager datasource, but Grafana evaluates no rules: no second engine to page twice.
+    unified_alerting: { enabled: true, execute_alerts: false },
   });
 }
 

@@ -87,6 +87,11 @@ export function renderDatasources(props: DatasourcesProps): string {
           spanEndTimeShift: '1h',
           filterByTraceID: true,
           filterBySpanID: false,
+          // OpenTelemetry's Kubernetes resource attributes, mapped to the Loki labels the log shipper sets.
+          tags: [
+            { key: 'k8s.namespace.name', value: 'namespace' },
+            { key: 'k8s.pod.name', value: 'pod' },
+          ],
         },
         nodeGraph: { enabled: true },
       },

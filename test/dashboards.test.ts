@@ -157,6 +157,17 @@ describe.each(cases)('panel $name', ({ panel }) => {
     expect(columns.filter(([, unit]) => !grafanaUnits.has(unit as string))).toEqual([]);
   });
 
+  it('GIVEN a table THEN it renames and orders exactly the value fields Grafana produces for its queries', () => {
+    if (panel.type !== 'table') return;
+    // Grafana's Prometheus table format names the value `Value` for a single query, `Value #<refId>` for several.
+    const refIds = panel.targets!.map((target) => (target as PromTarget).refId!);
+    const valueFields = refIds.length === 1 ? ['Value'] : refIds.map((refId) => `Value #${refId}`);
+    const organize = (panel.transformations ?? []).find((t) => t.id === 'organize')?.options as
+      { renameByName: Record<string, string>; indexByName: Record<string, number> } | undefined;
+    expect(Object.keys(organize?.renameByName ?? {}).sort()).toEqual([...valueFields].sort());
+    expect(valueFields.filter((field) => organize?.indexByName[field] === undefined)).toEqual([]);
+  });
+
   it('GIVEN its queries with variables substituted THEN each parses and reads only catalog metrics', () => {
     if (!shows) return;
     expect(exprs.length).toBeGreaterThan(0);

@@ -187,6 +187,14 @@ describe.each(ENVIRONMENT_NAMES)('Grafana objects of %s', (env) => {
     expect(volumeAt(env, '/etc/grafana/grafana.ini').mount).toMatchObject({ subPath: 'grafana.ini', readOnly: true });
   });
 
+  it('GIVEN grafana.ini THEN Grafana evaluates no alert rules of its own and installs no plugins at start-up', () => {
+    const values = parseIni(configData(env, 'grafana-config')['grafana.ini']);
+    // Alerting stays with Prometheus and Alertmanager; a second engine on every replica would page twice.
+    expect(values.get('unified_alerting.execute_alerts')).toBe('false');
+    // The egress policy allows in-cluster backends only, so a download at start-up could only fail.
+    expect(values.get('plugins.preinstall_disabled')).toBe('true');
+  });
+
   it('GIVEN datasources.yaml THEN the four datasources have the fixed uids, Prometheus alone is default, and URLs reach the Services', () => {
     const text = configData(env, 'grafana-datasources')['datasources.yaml'];
     expect(text).toBe(distFile(env, 'grafana/provisioning/datasources/datasources.yaml'));

@@ -7,7 +7,7 @@ export const shared = {
   scrapeInterval: '15s',
   storageClass: 'gp3',
   alertmanagerImage: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' },
-  grafanaImage: { repository: 'docker.io/grafana/grafana', tag: '11.6.14' },
+  grafanaImage: { repository: 'docker.io/grafana/grafana', tag: '12.3.6' },
   // Created by hand or a secret store, never by this repo: keys `admin-user` and `admin-password`.
   grafanaAdminSecret: 'grafana-admin',
   // The stack's PostgreSQL, deployed by a later issue, will serve here; point `host` at RDS or

@@ -38,7 +38,8 @@ export function stackDashboard(spec: DashboardSpec): dashboard.DashboardBuilder 
     .uid(spec.uid)
     .description(spec.description)
     .tags([STACK_TAG, ...spec.tags])
-    .editable()
+    // Dashboards are code: the provider refuses UI saves, so the UI does not offer editing either.
+    .readonly()
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .timezone('utc')
     .time({ from: spec.from ?? 'now-6h', to: 'now' })

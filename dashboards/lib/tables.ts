@@ -29,6 +29,8 @@ export interface TableSpec {
 /** One row per `rowLabels` key, one column per instant query, joined by Grafana's merge transformation. */
 export function tablePanel(spec: TableSpec): table.PanelBuilder {
   const queries = spec.columns.map((column) => ({ expr: column.expr, legend: column.title }));
+  // Grafana names the value field of a table-format query `Value` when it is the only query, `Value #<refId>` otherwise.
+  const valueField = (i: number) => (spec.columns.length === 1 ? 'Value' : `Value #${refId(i)}`);
   const panel = new table.PanelBuilder()
     .datasource(PROMETHEUS_REF)
     .title(spec.title)
@@ -41,10 +43,8 @@ export function tablePanel(spec: TableSpec): table.PanelBuilder {
       id: 'organize',
       options: {
         excludeByName: { Time: true },
-        indexByName: Object.fromEntries(
-          [...spec.rowLabels, ...spec.columns.map((_, i) => `Value #${refId(i)}`)].map((name, i) => [name, i]),
-        ),
-        renameByName: Object.fromEntries(spec.columns.map((column, i) => [`Value #${refId(i)}`, column.title])),
+        indexByName: Object.fromEntries([...spec.rowLabels, ...spec.columns.map((_, i) => valueField(i))].map((name, i) => [name, i])),
+        renameByName: Object.fromEntries(spec.columns.map((column, i) => [valueField(i), column.title])),
       },
     })
     .sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.rowLabels[spec.rowLabels.length - 1])]);
@@ -76,8 +76,10 @@ export function barGaugePanel(spec: PanelSpec & { readonly threshold?: Threshold
 
 /** Series × time as colour: shows which expert (or GPU) carries the load, and when that changed. */
 export function heatmapPanel(spec: PanelSpec): heatmap.PanelBuilder {
-  return applyCommon(new heatmap.PanelBuilder(), spec)
-    .calculate(false)
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').steps(64))
-    .yAxis(new heatmap.YAxisConfigBuilder().unit(GRAFANA_UNITS[spec.unit]));
+  return (
+    applyCommon(new heatmap.PanelBuilder(), spec)
+      .calculate(false)
+      // Cells take the panel unit; yAxis.unit would format the row names (series labels), so it stays unset.
+      .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').steps(64))
+  );
 }
