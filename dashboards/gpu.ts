@@ -12,7 +12,7 @@ const gpuFilters = filters('cluster', 'namespace', 'node', 'gpu');
 /** A DCGM field (or a series recorded from one with all its labels) for the selected GPUs. */
 const ofGpus = (metric: string, ...matchers: string[]) => selector(metric, ...matchers, ...gpuFilters);
 /** One series per GPU: the exporter's pod and instance labels change when it restarts, node and gpu do not. */
-const perGpu = (expr: string) => `max by (node, gpu) (${expr})`;
+const perGpu = (expr: string) => `max by (cluster, node, gpu) (${expr})`;
 const field = (name: string) => perGpu(ofGpus(name, dcgmJob));
 // Series recorded per node (over all its GPUs) or per node and GPU keep only those labels: neither
 // the exporter's namespace nor, per node, a gpu applies to them.
@@ -50,9 +50,9 @@ export function gpuDashboard(): DashboardBuilder {
           statPanel({
             title: 'GPU utilization',
             description:
-              'Mean over the selected nodes of the per-node mean GPU utilization (recorded per node). Low while jobs run means they wait on data or communication.',
+              'Mean utilization of the selected GPUs, each GPU counted once (a mean of per-node means would overweight small nodes). Low while jobs run means they wait on data or communication.',
             unit: 'ratio',
-            queries: [{ expr: `avg(${perNode('node:DCGM_FI_DEV_GPU_UTIL:avg_ratio')})` }],
+            queries: [{ expr: `avg(${utilization}) / 100` }],
             width: 4,
           }),
           statPanel({
@@ -73,7 +73,7 @@ export function gpuDashboard(): DashboardBuilder {
           }),
           statPanel({
             title: 'Power draw',
-            description: 'Power drawn by all GPUs of the selected nodes (recorded per node).',
+            description: 'Power drawn by all GPUs of the selected nodes (recorded per node, so the GPU filter does not apply).',
             unit: 'watts',
             queries: [{ expr: `sum(${perNode('node:DCGM_FI_DEV_POWER_USAGE:sum')})` }],
             width: 4,

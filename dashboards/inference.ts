@@ -10,7 +10,7 @@ import { filters, selector } from './lib/variables';
 const inference = [`app="${APPS.moeInference}"`, ...filters('cluster', 'namespace', 'pod')];
 const inferenceMetric = (metric: string) => selector(metric, ...inference);
 const recorded = (metric: string) => selector(metric, ...filters('cluster', 'namespace'));
-const byPod = (expr: string) => `max by (namespace, pod) (${expr})`;
+const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
 const perPod = '{{namespace}}/{{pod}}';
 
 const latency = { value: INFERENCE.maxLatencyP99Seconds, bad: 'above' } as const;
@@ -60,19 +60,19 @@ export function inferenceDashboard(): DashboardBuilder {
             width: 4,
           }),
           statPanel({
-            title: 'Error ratio',
-            description: `Failed requests over all requests, weighted by each replica's traffic (recorded per namespace; the worst namespace shown). Red above ${INFERENCE.maxErrorRatePercent} %, the level at which InferenceErrorRateHigh pages for a single replica.`,
-            unit: 'ratio',
-            queries: [{ expr: `max(${recorded('namespace_app:moe_lab_inference_error_rate:ratio')})` }],
-            threshold: { value: INFERENCE.maxErrorRatePercent / 100, bad: 'above' },
+            title: 'Worst error rate',
+            description: `Highest per-replica share of failed requests: the alert judges each replica, so one failing replica among healthy ones shows red here. Red where ${errorText}.`,
+            unit: 'percent',
+            queries: [{ expr: `max(${inferenceMetric('moe_lab_inference_error_rate')})` }],
+            threshold: errorPercent,
             width: 4,
           }),
           statPanel({
-            title: 'Expert cache hit rate',
-            description: `Expert cache hit rate averaged over the replicas (recorded per namespace; the worst namespace shown). Red below ${INFERENCE.minExpertCacheHitRatePercent} %, the level at which ExpertCacheHitRateLow fires for a single replica.`,
-            unit: 'ratio',
-            queries: [{ expr: `min(${recorded('namespace_app:moe_lab_expert_cache_hit_rate:ratio_avg')})` }],
-            threshold: { value: INFERENCE.minExpertCacheHitRatePercent / 100, bad: 'below' },
+            title: 'Worst expert cache hit rate',
+            description: `Lowest per-replica expert cache hit rate, as the alert judges each replica; red where ${cacheText}.`,
+            unit: 'percent',
+            queries: [{ expr: `min(${inferenceMetric('moe_lab_expert_cache_hit_rate')})` }],
+            threshold: cacheHitPercent,
             width: 4,
           }),
           statPanel({

@@ -12,7 +12,7 @@ const WORKER: NamedFilter = { name: 'worker', label: 'pod', text: 'Worker', matc
 const LEARNER: NamedFilter = { name: 'learner', label: 'pod', text: 'Learner', matchers: [`app="${APPS.mageLearner}"`] };
 const workerFilters = [...filters('cluster', 'namespace'), filterBy(WORKER)];
 const learnerFilters = [...filters('cluster', 'namespace'), filterBy(LEARNER)];
-/** Both selections; with one of them at All this keeps every pod, so cAdvisor panels also join on `magePods`. */
+/** Both selections; with one of them at All this keeps every pod, so every query using it also joins on `magePods`. */
 const podFilters = [...filters('cluster', 'namespace'), `pod=~"$${WORKER.name}|$${LEARNER.name}"`];
 const worker = (metric: string, ...matchers: string[]) => selector(metric, ...WORKER.matchers, ...matchers, ...workerFilters);
 const learner = (metric: string, ...matchers: string[]) => selector(metric, ...LEARNER.matchers, ...matchers, ...learnerFilters);
@@ -20,7 +20,7 @@ const learner = (metric: string, ...matchers: string[]) => selector(metric, ...L
 const pods = (metric: string) => selector(metric, ...podFilters);
 /** Recorded per namespace and app, so the pod filter does not apply. */
 const recorded = (metric: string) => selector(metric, ...filters('cluster', 'namespace'));
-const byPod = (expr: string) => `max by (namespace, pod) (${expr})`;
+const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
 const rate5m = (series: string) => `rate(${series}[5m])`;
 const podLegend = '{{namespace}}/{{pod}}';
 /** One query whose series are pods. */
@@ -28,8 +28,8 @@ const perPod = (expr: string) => [{ expr, legend: podLegend }];
 
 // cAdvisor series carry no `app` label, and the variables' All value `.*` matches every pod of every
 // namespace: joining with the Mage targets' `up` keeps only Mage pods.
-const magePods = `group by (namespace, pod) (${worker('up')} or ${learner('up')})`;
-const ofMagePods = (expr: string) => `${expr} and on (namespace, pod) ${magePods}`;
+const magePods = `group by (cluster, namespace, pod) (${worker('up')} or ${learner('up')})`;
+const ofMagePods = (expr: string) => `${expr} and on (cluster, namespace, pod) ${magePods}`;
 const cadvisorContainers = [`job="${JOBS.cadvisor}"`, 'container!=""', 'container!="POD"', ...podFilters];
 
 const episodeRate = { value: MAGE.minEpisodesPerSecond, bad: 'below' } as const;
@@ -44,12 +44,14 @@ const noCheckpoint: Threshold = { value: 1, bad: 'below' };
 const episodesPerWorker = byPod(rate5m(worker('mage_episodes_completed_total')));
 const lossChange = `${learner('mage_training_loss')} - ${learner('mage_training_loss')} offset ${MAGE.lossDivergenceWindow}`;
 const checkpointsSaved = byPod(`increase(${learner('mage_checkpoints_saved_total')}[${MAGE.maxCheckpointAge}])`);
-const errorsPerPod = `sum by (namespace, pod) (${rate5m(pods('mage_errors_total'))})`;
-const errorsByType = `sum by (namespace, app, component, type) (${recorded('namespace_app_component_type:mage_errors:rate5m')})`;
-const failuresIn = (series: string, window: string) => `sum by (namespace, pod) (increase(${series}[${window}]))`;
+const errorsPerPod = ofMagePods(`sum by (cluster, namespace, pod) (${rate5m(pods('mage_errors_total'))})`);
+const errorsByType = `sum by (cluster, namespace, app, component, type) (${recorded('namespace_app_component_type:mage_errors:rate5m')})`;
+const failuresIn = (series: string, window: string) => `sum by (cluster, namespace, pod) (increase(${series}[${window}]))`;
 const bridgeFailures = failuresIn(worker('mage_errors_total', 'component="python_bridge"'), MAGE.bridgeErrorWindow);
 const checkpointSaveFailures = failuresIn(learner('mage_errors_total', 'type="checkpoint_save"'), MAGE.checkpointErrorWindow);
-const cpuPerPod = ofMagePods(`sum by (namespace, pod) (${rate5m(selector('container_cpu_usage_seconds_total', ...cadvisorContainers))})`);
+const cpuPerPod = ofMagePods(
+  `sum by (cluster, namespace, pod) (${rate5m(selector('container_cpu_usage_seconds_total', ...cadvisorContainers))})`,
+);
 
 const pct = (ratio: number) => `${ratio * 100} %`;
 
@@ -64,24 +66,24 @@ function atAGlance() {
       'Episodes per second',
       'episodes_per_second',
       `sum(${recorded('namespace_app:mage_episodes_completed:rate5m')})`,
-      'Self-play episodes completed per second by every selected worker (recorded per namespace, 5m rate).',
+      'Self-play episodes completed per second by the workers of the selected namespaces (recorded per namespace, 5m rate; the worker filter does not apply).',
     ),
     glance(
       'Samples per second',
       'samples_per_second',
       `sum(${recorded('namespace_app:mage_samples_processed:rate5m')})`,
-      'Training samples consumed per second by every selected learner (recorded per namespace, 5m rate).',
+      'Training samples consumed per second by the learners of the selected namespaces (recorded per namespace, 5m rate; the learner filter does not apply).',
     ),
     glance(
       'Updates per second',
       'updates_per_second',
       `sum(${recorded('namespace_app:mage_training_updates:rate5m')})`,
-      'Optimizer updates applied per second by every selected learner (recorded per namespace, 5m rate).',
+      'Optimizer updates applied per second by the learners of the selected namespaces (recorded per namespace, 5m rate; the learner filter does not apply).',
     ),
     glance(
       'Win rate',
       'ratio',
-      `max(${pods('mage_win_rate')})`,
+      `max(${ofMagePods(byPod(pods('mage_win_rate')))})`,
       'Best win rate of the current policy against the evaluation pool, 0–1; it should rise as training progresses.',
     ),
     glance(
@@ -95,7 +97,7 @@ function atAGlance() {
       'Errors per second',
       'errors_per_second',
       `sum(${recorded('namespace_app_component_type:mage_errors:rate5m')})`,
-      'Errors per second of every selected worker and learner, all components and types (recorded, 5m rate).',
+      'Errors per second of the workers and learners of the selected namespaces, all components and types (recorded per namespace, 5m rate; the pod filters do not apply).',
     ),
   ];
 }
@@ -131,7 +133,7 @@ export function mageTrainingDashboard(): DashboardBuilder {
             description:
               'Episodes generated per second by the game runners of each worker (5m rate), as the game engine counts them; compare with the completed rate on the left. No alert watches this signal.',
             unit: 'episodes_per_second',
-            queries: perPod(byPod(rate5m(worker('mage_worker_episodes_total')))),
+            queries: perPod(`sum by (cluster, namespace, pod) (${rate5m(worker('mage_worker_episodes_total'))})`),
           }),
         ],
       },
@@ -159,7 +161,7 @@ export function mageTrainingDashboard(): DashboardBuilder {
             description:
               'Win rate of the current policy against the evaluation pool, 0–1; a falling win rate with a falling loss points at overfitting to self-play.',
             unit: 'ratio',
-            queries: perPod(byPod(pods('mage_win_rate'))),
+            queries: perPod(ofMagePods(byPod(pods('mage_win_rate')))),
             max: 1,
           }),
         ],
@@ -203,7 +205,10 @@ export function mageTrainingDashboard(): DashboardBuilder {
             description: `GPU memory of the fullest learner per namespace, as a ratio of its GPU's framebuffer (recorded). Above the dashed ${pct(MAGE.maxLearnerGpuMemoryRatio)} line for 5 minutes, HighGPUMemoryUsage fires: a larger batch will run out of memory.`,
             unit: 'ratio',
             queries: [
-              { expr: `max by (namespace) (${recorded('namespace_app:mage_gpu_memory_utilization:max_ratio')})`, legend: '{{namespace}}' },
+              {
+                expr: `max by (cluster, namespace) (${recorded('namespace_app:mage_gpu_memory_utilization:max_ratio')})`,
+                legend: '{{namespace}}',
+              },
             ],
             threshold: gpuMemoryRatio,
             max: 1,
@@ -234,7 +239,7 @@ export function mageTrainingDashboard(): DashboardBuilder {
             title: 'Memory working set per pod',
             description: 'Working-set memory of the containers of each Mage pod: what the OOM killer compares with the limit.',
             unit: 'bytes',
-            queries: perPod(ofMagePods(`sum by (namespace, pod) (${pods('container_memory_usage')})`)),
+            queries: perPod(ofMagePods(`sum by (cluster, namespace, pod) (${pods('container_memory_usage')})`)),
           }),
           quarter({
             title: 'Memory vs limit',
@@ -247,7 +252,9 @@ export function mageTrainingDashboard(): DashboardBuilder {
             title: 'JVM memory per worker',
             description: 'Memory the Java game engine of each worker uses, by JVM memory area; a heap that only grows points at a leak.',
             unit: 'bytes',
-            queries: [{ expr: `max by (namespace, pod, area) (${worker('mage_jvm_memory_used_bytes')})`, legend: `${podLegend} {{area}}` }],
+            queries: [
+              { expr: `max by (cluster, namespace, pod, area) (${worker('mage_jvm_memory_used_bytes')})`, legend: `${podLegend} {{area}}` },
+            ],
           }),
         ],
       },

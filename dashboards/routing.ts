@@ -72,7 +72,7 @@ export function routingDashboard(): DashboardBuilder {
             title: 'Expert utilization variance',
             description: `Variance of the token share across experts, per trainer pod. The dashed line is where ${imbalanceText}: the router favours a few experts.`,
             unit: 'none',
-            queries: [{ expr: `max by (namespace, pod) (${trainerVariance})`, legend: '{{namespace}}/{{pod}}' }],
+            queries: [{ expr: `max by (cluster, namespace, pod) (${trainerVariance})`, legend: '{{namespace}}/{{pod}}' }],
             threshold: expertVariance,
             min: 0,
           }),
@@ -144,7 +144,7 @@ export function routingDashboard(): DashboardBuilder {
             description:
               'Distinct router settings in use per app over time: 1 when every pod agrees; a step up and back marks a config rollout.',
             unit: 'count',
-            queries: [{ expr: `count by (namespace, app) (${routerConfigs})`, legend: '{{namespace}}/{{app}}' }],
+            queries: [{ expr: `count by (cluster, namespace, app) (${routerConfigs})`, legend: '{{namespace}}/{{app}}' }],
             width: 8,
             min: 0,
           }),

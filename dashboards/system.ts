@@ -1,4 +1,5 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { TARGET_DOWN_JOBS } from '../rules/groups/meta/targets';
 import { JOBS } from '../rules/selectors';
 import { KUBERNETES, META, NODE } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
@@ -16,13 +17,13 @@ const ofSelectedNodes = (metric: string, ...matchers: string[]) =>
   `${selector(metric, ...matchers, ...filters('cluster', 'node'))} and on (cluster, node) ${selectedPods}`;
 const ofSelectedPods = (metric: string) =>
   `${selector(metric, ...filters('cluster', 'namespace', 'pod'))} and on (cluster, namespace, pod) ${selectedPods}`;
-const byContainer = (expr: string) => `max by (namespace, pod, container) (${expr})`;
+const byContainer = (expr: string) => `max by (cluster, namespace, pod, container) (${expr})`;
 
 const cpu = ofSelectedNodes('node_cpu_utilization');
 const memory = ofSelectedNodes('node_memory_utilization');
 const disk = ofSelectedNodes('node_disk_utilization');
 // Ready=true reads 0 both when the node reports NotReady and when its kubelet stopped reporting.
-const nodeReady = `max by (node) (${ofSelectedNodes('kube_node_status_condition', ksm, 'condition="Ready"', 'status="true"')})`;
+const nodeReady = `max by (cluster, node) (${ofSelectedNodes('kube_node_status_condition', ksm, 'condition="Ready"', 'status="true"')})`;
 const memoryToLimit = ofSelectedPods('namespace_pod_container:container_memory_usage:limit_ratio');
 const restarts = ofSelectedPods(`namespace_pod_container:kube_pod_container_status_restarts:increase${KUBERNETES.restartWindow}`);
 const oomKills = ofSelectedPods(`namespace_pod_container:kube_pod_container_status_restarts_oomkilled:increase${KUBERNETES.oomKillWindow}`);
@@ -34,9 +35,11 @@ const memoryLimit = selector(
   'resource="memory"',
   ...filters('cluster', 'namespace', 'node', 'pod'),
 );
-const targets = selector('up', ...filters('cluster', 'namespace', 'node', 'pod'));
+// The jobs TargetDown counts: a Prometheus replica down has its own alert and would read 50 % here.
+const targets = selector('up', TARGET_DOWN_JOBS, ...filters('cluster', 'namespace', 'node', 'pod'));
+const allTargets = selector('up', ...filters('cluster', 'namespace', 'node', 'pod'));
 // avg of up is the share up; TargetDown counts instead, which only matters exactly at its threshold.
-const targetsDownPercent = `100 * (1 - avg by (job, namespace) (${targets}))`;
+const targetsDownPercent = `100 * (1 - avg by (cluster, job, namespace) (${targets}))`;
 
 const cpuHigh = { value: NODE.maxCpuUtilizationPercent, bad: 'above' } as const;
 const memoryHigh = { value: NODE.maxMemoryUtilizationPercent, bad: 'above' } as const;
@@ -128,7 +131,7 @@ export function systemDashboard(): DashboardBuilder {
             title: 'CPU utilization',
             description: `Non-idle CPU per node. Above the dashed ${NODE.maxCpuUtilizationPercent} % line for 15 minutes NodeCPUUsageHigh fires: data loaders and exporters on the node fall behind.`,
             unit: 'percent',
-            queries: [{ expr: `max by (node) (${cpu})`, legend: nodeLegend }],
+            queries: [{ expr: `max by (cluster, node) (${cpu})`, legend: nodeLegend }],
             threshold: cpuHigh,
             min: 0,
             max: 100,
@@ -137,7 +140,7 @@ export function systemDashboard(): DashboardBuilder {
             title: 'Memory utilization',
             description: `Memory not available for new work, per node. Above ${NODE.maxMemoryUtilizationPercent} % for 15 minutes NodeMemoryUsageHigh fires; the kubelet evicts pods soon after.`,
             unit: 'percent',
-            queries: [{ expr: `max by (node) (${memory})`, legend: nodeLegend }],
+            queries: [{ expr: `max by (cluster, node) (${memory})`, legend: nodeLegend }],
             threshold: memoryHigh,
             min: 0,
             max: 100,
@@ -146,7 +149,7 @@ export function systemDashboard(): DashboardBuilder {
             title: 'Filesystem utilization',
             description: `Space in use per node and mountpoint (tmpfs and overlays left out). NodeDiskUsageHigh warns above ${NODE.maxDiskUtilizationPercent} % for 15 minutes and pages above ${NODE.criticalDiskUtilizationPercent} % for 5.`,
             unit: 'percent',
-            queries: [{ expr: `max by (node, mountpoint) (${disk})`, legend: '{{node}} {{mountpoint}}' }],
+            queries: [{ expr: `max by (cluster, node, mountpoint) (${disk})`, legend: '{{node}} {{mountpoint}}' }],
             threshold: diskHigh,
             min: 0,
             max: 100,
@@ -195,7 +198,7 @@ export function systemDashboard(): DashboardBuilder {
             title: `OOM kills in ${KUBERNETES.oomKillWindow}`,
             description: `Restarts after an OOM kill in the last ${KUBERNETES.oomKillWindow}, per namespace; each OOM-killed container fires ContainerOOMKilled. Memory against limit shows which one.`,
             unit: 'restarts',
-            queries: [{ expr: `sum by (namespace) (${oomKills})`, legend: '{{namespace}}' }],
+            queries: [{ expr: `sum by (cluster, namespace) (${oomKills})`, legend: '{{namespace}}' }],
             threshold: anyBad,
             min: 0,
           }),
@@ -219,8 +222,8 @@ export function systemDashboard(): DashboardBuilder {
               'Targets per scrape job that answered their last scrape, and all that service discovery found; a drop in discovered targets points at discovery or RBAC rather than the targets.',
             unit: 'count',
             queries: [
-              { expr: `sum by (job) (${targets})`, legend: '{{job}} up' },
-              { expr: `count by (job) (${targets})`, legend: '{{job}} discovered' },
+              { expr: `sum by (cluster, job) (${allTargets})`, legend: '{{job}} up' },
+              { expr: `count by (cluster, job) (${allTargets})`, legend: '{{job}} discovered' },
             ],
             min: 0,
           }),

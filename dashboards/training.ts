@@ -9,7 +9,7 @@ import { filters, selector } from './lib/variables';
 const trainer = [`app="${APPS.moeTrainer}"`, ...filters('cluster', 'namespace', 'pod')];
 const trainerMetric = (metric: string) => selector(metric, ...trainer);
 const recorded = (metric: string) => selector(metric, ...filters('cluster', 'namespace'));
-const byPod = (expr: string) => `max by (namespace, pod) (${expr})`;
+const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
 
 const tokensPerSecond = { value: TRAINING.minTokensPerSecond, bad: 'below' } as const;
 const stepDuration = { value: TRAINING.maxStepDurationSeconds, bad: 'above' } as const;
@@ -32,7 +32,8 @@ export function trainingDashboard(): DashboardBuilder {
         panels: [
           statPanel({
             title: 'Total throughput',
-            description: 'Tokens per second summed over every selected trainer (recorded per namespace).',
+            description:
+              'Tokens per second summed over the trainers of the selected namespaces (recorded per namespace, so the pod filter does not apply).',
             unit: 'tokens_per_second',
             queries: [{ expr: `sum(${recorded('namespace_app:moe_lab_training_tokens_per_second:sum')})` }],
           }),

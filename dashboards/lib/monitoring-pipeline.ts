@@ -10,7 +10,9 @@ import { filters, selector } from './variables';
 const prometheus = (metric: string) => selector(metric, `job="${JOBS.prometheus}"`, ...filters('cluster'));
 const alertmanager = (metric: string) => selector(metric, `job="${JOBS.alertmanager}"`, ...filters('cluster'));
 const recorded = (metric: string) => selector(metric, ...filters('cluster'));
-const byPod = (expr: string) => `max by (namespace, pod) (${expr})`;
+// `cluster` kept: after federation every cluster has its own prometheus-0, which must not hide another's.
+const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
+const rate5m = (series: string) => `rate(${series}[5m])`;
 
 const podLegend = '{{pod}}';
 // A failed reload reads 0; the alerts fire after 10 minutes of it.
@@ -25,7 +27,7 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
     timeseriesPanel({
       title: 'Configuration reload succeeded',
       description:
-        'Per Prometheus and Alertmanager replica: 1 when the last configuration reload succeeded, 0 when it failed and the replica runs on its previous configuration. PrometheusBadConfig and AlertmanagerFailedReload fire after 10 minutes at 0.',
+        'Per Prometheus and Alertmanager replica: 1 when the last configuration reload succeeded, 0 when it failed and the replica runs on its previous configuration. PrometheusBadConfig and AlertmanagerFailedReload fire once it has been 0 for a 5-minute window and then 10 minutes more.',
       unit: 'none',
       queries: [
         { expr: byPod(prometheus('prometheus_config_last_reload_successful')), legend: podLegend },
@@ -44,7 +46,7 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
       queries: [
         { expr: byPod(recorded('namespace_pod:prometheus_rule_evaluation_failures:rate5m')), legend: `${podLegend} failed` },
         {
-          expr: `sum by (namespace, pod) (rate(${prometheus('prometheus_rule_group_iterations_missed_total')}[5m]))`,
+          expr: `sum by (cluster, namespace, pod) (rate(${prometheus('prometheus_rule_group_iterations_missed_total')}[5m]))`,
           legend: `${podLegend} missed`,
         },
       ],
@@ -55,7 +57,13 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
       title: 'Alerts failing to reach Alertmanager',
       description: `Share of the alerts each Prometheus replica failed to send, over 5 minutes. Above ${META.maxAlertSendErrorPercent} % towards one Alertmanager PrometheusErrorSendingAlertsToSomeAlertmanagers fires; above ${META.maxAlertSendErrorPercentToAll} % towards all, PrometheusErrorSendingAlertsToAnyAlertmanager.`,
       unit: 'ratio',
-      queries: [{ expr: byPod(recorded('namespace_pod:prometheus_notifications_errors:ratio_rate5m')), legend: podLegend }],
+      // Per Alertmanager, as the alert judges it: one failing peer among three would average below the line.
+      queries: [
+        {
+          expr: `max by (cluster, namespace, pod, alertmanager) (${rate5m(prometheus('prometheus_notifications_errors_total'))} / ${rate5m(prometheus('prometheus_notifications_sent_total'))})`,
+          legend: `${podLegend} → {{alertmanager}}`,
+        },
+      ],
       threshold: { value: META.maxAlertSendErrorPercent / 100, bad: 'above' },
       width: 8,
       min: 0,
@@ -63,26 +71,27 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
     timeseriesPanel({
       title: 'Alertmanagers discovered and cluster members',
       description:
-        'Alertmanagers each Prometheus sends to (PrometheusNotConnectedToAlertmanagers fires at 0 for 10 minutes), and the peers each Alertmanager sees in its cluster (AlertmanagerMembersInconsistent fires when one sees fewer than are scraped).',
+        'Alertmanagers each Prometheus sends to (PrometheusNotConnectedToAlertmanagers fires once it has been 0 for a 5-minute window and then 10 minutes more), and the peers each Alertmanager sees in its cluster (AlertmanagerMembersInconsistent fires when one sees fewer than are scraped).',
       unit: 'count',
       queries: [
         {
-          expr: `min by (namespace, pod) (${prometheus('prometheus_notifications_alertmanagers_discovered')})`,
+          expr: `min by (cluster, namespace, pod) (${prometheus('prometheus_notifications_alertmanagers_discovered')})`,
           legend: `${podLegend} sends to`,
         },
-        { expr: `min by (namespace, pod) (${alertmanager('alertmanager_cluster_members')})`, legend: `${podLegend} sees` },
+        { expr: `min by (cluster, namespace, pod) (${alertmanager('alertmanager_cluster_members')})`, legend: `${podLegend} sees` },
       ],
       width: 8,
       min: 0,
     }),
     timeseriesPanel({
       title: 'Notifications failing',
-      description: `Share of notification attempts per integration (pager, e-mail, chat, webhook) that failed over 5 minutes, across the Alertmanager cluster. Above ${META.maxNotificationFailurePercent} % AlertmanagerFailedToSendAlerts fires for a replica, and AlertmanagerClusterFailedToSendAlerts when every replica fails.`,
+      description: `Share of notification attempts per Alertmanager replica and integration (pager, e-mail, chat, webhook) that failed over 5 minutes. Above ${META.maxNotificationFailurePercent} % AlertmanagerFailedToSendAlerts fires for a replica, and AlertmanagerClusterFailedToSendAlerts when every replica fails.`,
       unit: 'ratio',
       queries: [
         {
-          expr: `max by (integration) (${recorded('namespace_integration:alertmanager_notifications_failed:ratio_rate5m')})`,
-          legend: '{{integration}}',
+          // Per replica, as AlertmanagerFailedToSendAlerts judges it; a cluster-wide ratio would dilute one failing replica.
+          expr: `max by (cluster, namespace, pod, integration) (sum without (reason) (${rate5m(alertmanager('alertmanager_notifications_failed_total'))}) / sum without (reason) (${rate5m(alertmanager('alertmanager_notifications_total'))}))`,
+          legend: `${podLegend} {{integration}}`,
         },
       ],
       threshold: { value: META.maxNotificationFailurePercent / 100, bad: 'above' },
@@ -92,7 +101,7 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
     timeseriesPanel({
       title: 'Alerts dropped and TSDB failures',
       description:
-        'Alerts dropped before reaching any Alertmanager over 5 minutes (PrometheusNotificationsDropped fires on any), and failed TSDB compactions and block reloads over 3 hours, the compaction cycle (PrometheusTSDBCompactionsFailing and PrometheusTSDBReloadsFailing fire on any lasting 4 hours).',
+        'Alerts dropped before reaching any Alertmanager over 5 minutes (PrometheusNotificationsDropped fires when drops continue for 5 minutes), and failed TSDB compactions and block reloads over 3 hours, the compaction cycle (PrometheusTSDBCompactionsFailing and PrometheusTSDBReloadsFailing fire on any lasting 4 hours).',
       unit: 'count',
       queries: [
         { expr: byPod(`increase(${prometheus('prometheus_notifications_dropped_total')}[5m])`), legend: `${podLegend} dropped` },

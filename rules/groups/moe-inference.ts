@@ -23,7 +23,7 @@ export const moeInferenceGroups: readonly RuleGroup[] = [
         // Failed requests over all requests: each pod's error rate weighted by its traffic, so an idle
         // pod's 50 % counts for little. No value while the app serves no requests at all (0 / 0).
         record: 'namespace_app:moe_lab_inference_error_rate:ratio',
-        expr: `sum by (namespace, app) (moe_lab_inference_error_rate{${inference}} * moe_lab_inference_requests_per_second{${inference}}) / sum by (namespace, app) (moe_lab_inference_requests_per_second{${inference}}) / 100`,
+        expr: `sum by (namespace, app) (moe_lab_inference_error_rate{${inference}} * moe_lab_inference_requests_per_second{${inference}}) / (sum by (namespace, app) (moe_lab_inference_requests_per_second{${inference}}) > 0) / 100`,
       },
       {
         record: 'namespace_app:moe_lab_expert_cache_hit_rate:ratio_avg',

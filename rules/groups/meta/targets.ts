@@ -28,7 +28,9 @@ function jobDownAlert(row: ScrapeJobAlert): AlertRule {
 
 // Jobs whose every down target already has its own alert stay out of TargetDown, so one outage alerts once.
 const ownAlertPerTarget = SCRAPE_JOB_ALERTS.filter((row) => row.mode === 'each-down').map((row) => row.job);
-const targets = `up{job!~"${ownAlertPerTarget.join('|')}"}`;
+/** The jobs TargetDown counts, as a matcher; dashboards showing "targets down" use it to agree with the alert. */
+export const TARGET_DOWN_JOBS = `job!~"${ownAlertPerTarget.join('|')}"`;
+const targets = `up{${TARGET_DOWN_JOBS}}`;
 
 /** Scrape targets: a share of any job down, and every job with its own down alert. */
 export const targetsGroup: RuleGroup = {
