@@ -1,6 +1,9 @@
 import { METRIC_CATALOG, catalogByName } from '../rules/catalog';
 import { RULE_GROUPS, isRecording } from '../rules';
 import { checkExpressions, metricNamesIn } from '../rules/promql';
+import { buildDashboards } from '../dashboards';
+import { panelExpressions, panelsOf, substituteVariables } from '../dashboards/lib/expressions';
+import { PROD_LINKS, equalityMatchers, selectorsIn } from './helpers/dashboard-queries';
 
 // The metric names the seed documents use, spelled exactly as there.
 const SEED_METRICS = [
@@ -41,6 +44,17 @@ const known = new Set(catalogByName().keys());
 const allRules = RULE_GROUPS.flatMap((group) => group.rules);
 const recordingRules = allRules.filter(isRecording);
 
+/** `metric{label="value"}` for every equality matcher on a label whose values the catalog lists, with a value it does not list. */
+function unlistedValues(exprs: readonly string[]): string[] {
+  const catalog = catalogByName();
+  return exprs.flatMap(selectorsIn).flatMap((selector) => {
+    const listed = selector.metric === undefined ? undefined : catalog.get(selector.metric)?.labelValues;
+    return Object.entries(equalityMatchers(selector))
+      .filter(([label, value]) => listed?.[label] !== undefined && !listed[label].includes(value))
+      .map(([label, value]) => `${selector.metric}{${label}="${value}"}`);
+  });
+}
+
 describe('metric catalog', () => {
   it('GIVEN the seed documents WHEN compared with the catalog THEN every seed metric is listed under its exact name', () => {
     expect(SEED_METRICS.filter((name) => !known.has(name))).toEqual([]);
@@ -71,6 +85,22 @@ describe('metric catalog', () => {
         known,
       ),
     ).toEqual([]);
+  });
+
+  it('GIVEN every rule and dashboard query THEN a label the catalog enumerates is only ever matched against a listed value', () => {
+    const panelExprs = [...buildDashboards(PROD_LINKS).values()].flatMap((board) =>
+      panelsOf(board).flatMap((panel) => panelExpressions(panel).map((expr) => substituteVariables(expr))),
+    );
+    const ruleExprs = RULE_GROUPS.flatMap((group) => group.rules.map((rule) => rule.expr));
+    expect(unlistedValues([...ruleExprs, ...panelExprs])).toEqual([]);
+    // The check sees the matchers it should: the OOM-kill rules select reason="OOMKilled".
+    expect(ruleExprs.flatMap(selectorsIn).some((s) => equalityMatchers(s).reason === 'OOMKilled')).toBe(true);
+  });
+
+  it('GIVEN a misspelt enumerated value THEN the same check reports it', () => {
+    expect(unlistedValues(['max(kube_pod_container_status_last_terminated_reason{reason="OOMKiled"})'])).toEqual([
+      'kube_pod_container_status_last_terminated_reason{reason="OOMKiled"}',
+    ]);
   });
 
   it('GIVEN a duplicate entry THEN the catalog refuses it', () => {

@@ -43,6 +43,7 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
     source: 'kube-state-metrics',
     help: 'Why the container last terminated (OOMKilled, Error, Completed, …): 1 for that reason, absent before the first termination.',
     labels: ['uid', 'reason'],
+    labelValues: { reason: ['OOMKilled', 'Error', 'Completed', 'ContainerCannotRun', 'DeadlineExceeded', 'Evicted'] },
   },
   {
     name: 'kube_pod_container_resource_limits',
@@ -51,6 +52,7 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
     source: 'kube-state-metrics',
     help: 'Resource limit of a container, in the unit its `unit` label names (byte for memory, core for cpu).',
     labels: ['uid', 'node', 'resource', 'unit'],
+    labelValues: { resource: ['cpu', 'memory', 'nvidia.com/gpu'], unit: ['core', 'byte', 'integer'] },
   },
   {
     name: 'kube_pod_info',
@@ -67,5 +69,9 @@ export const kubernetesMetrics: readonly MetricDefinition[] = [
     source: 'kube-state-metrics',
     help: 'Node conditions: 1 on the series whose `status` (true, false, unknown) the condition currently has, 0 on the others.',
     labels: ['node', 'condition', 'status'],
+    labelValues: {
+      condition: ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'],
+      status: ['true', 'false', 'unknown'],
+    },
   },
 ];

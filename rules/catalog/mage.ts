@@ -31,6 +31,7 @@ export const mageMetrics: readonly MetricDefinition[] = [
     source: 'application',
     help: 'Errors by component and type; component="python_bridge" counts Java↔Python bridge failures, type="checkpoint_save" failed checkpoint writes.',
     labels: ['component', 'type'],
+    labelValues: { component: ['game_engine', 'python_bridge', 'trainer'], type: ['timeout', 'exception', 'checkpoint_save'] },
   },
   { name: 'mage_training_loss', type: 'gauge', unit: 'none', source: 'application', help: 'Current loss of the learner.' },
   {

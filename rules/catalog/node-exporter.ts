@@ -9,6 +9,7 @@ export const nodeExporterMetrics: readonly MetricDefinition[] = [
     source: 'node-exporter',
     help: 'CPU time per core and mode.',
     labels: ['cpu', 'mode'],
+    labelValues: { mode: ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'] },
   },
   { name: 'node_memory_MemAvailable_bytes', type: 'gauge', unit: 'bytes', source: 'node-exporter', help: 'Memory available for new work.' },
   { name: 'node_memory_MemTotal_bytes', type: 'gauge', unit: 'bytes', source: 'node-exporter', help: 'Total usable memory.' },

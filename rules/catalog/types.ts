@@ -51,6 +51,11 @@ export interface MetricDefinition {
   readonly source: MetricSource;
   /** Labels callers may rely on beyond the target labels (namespace, pod, container, node, app). */
   readonly labels?: readonly string[];
+  /**
+   * The values an enumerated label takes, as the exporter documents them; rules and dashboards may
+   * select only these (`reason="OOMKilled"`), so a misspelt value is caught before it silently matches nothing.
+   */
+  readonly labelValues?: Readonly<Record<string, readonly string[]>>;
   /** For `recording-rule` metrics: the exporter metrics it is computed from. */
   readonly recordedFrom?: readonly string[];
 }

@@ -76,13 +76,10 @@ const CLOSED_DIMENSIONS: ReadonlyArray<{ readonly labels: readonly string[]; rea
   },
 ];
 
-// Open label values: a query may ask for any value (reason="OOMKilled"), which is then added to these.
+// Values of labels the catalog does not enumerate (enumerated ones come from its `labelValues`).
 // Keyed `<metric>.<label>` where one label means different things on different metrics, else `<label>`.
 const OPEN_DEFAULTS: Readonly<Record<string, readonly string[]>> = {
-  'kube_pod_container_status_last_terminated_reason.reason': ['Completed'],
   'alertmanager_notifications_failed_total.reason': ['other'],
-  component: ['game_engine'],
-  type: ['timeout'],
   area: ['heap', 'nonheap'],
   integration: ['pagerduty', 'email', 'slack', 'webhook'],
   expert: ['0', '1', '2', '3', '4', '5', '6', '7'],
@@ -169,14 +166,14 @@ function kubeStateMetricsLabelSets(metric: MetricDefinition): LabelSet[] {
 
 /** Every combination of a metric's own dimensions, each crossed with every base label set. */
 function labelSetsOf(metric: MetricDefinition, matched: ReadonlyMap<string, ReadonlySet<string>>): LabelSet[] {
-  const own = [...new Set([...(metric.labels ?? []), ...matched.keys()])].filter((l) => !TARGET_LABELS.has(l) && !DERIVED.has(l));
+  // Only what the catalog declares: a query matching a label or value it does not declare must come back empty.
+  const own = (metric.labels ?? []).filter((l) => !TARGET_LABELS.has(l) && !DERIVED.has(l));
   const dimensions: LabelSet[][] = [];
   for (const closed of CLOSED_DIMENSIONS.filter((d) => d.labels.some((label) => own.includes(label)))) dimensions.push([...closed.values]);
   const closedLabels = new Set(CLOSED_DIMENSIONS.flatMap((d) => d.labels));
   for (const label of own.filter((l) => !closedLabels.has(l))) {
-    const defaults = OPEN_DEFAULTS[`${metric.name}.${label}`] ?? OPEN_DEFAULTS[label] ?? [`${label}-a`];
-    const values = new Set([...defaults, ...(matched.get(label) ?? [])]);
-    dimensions.push([...values].map((value) => ({ [label]: value })));
+    const values = metric.labelValues?.[label] ?? OPEN_DEFAULTS[`${metric.name}.${label}`] ?? OPEN_DEFAULTS[label] ?? [`${label}-a`];
+    dimensions.push(values.map((value) => ({ [label]: value })));
   }
   return dimensions.reduce<LabelSet[]>(
     (sets, dimension) => sets.flatMap((set) => dimension.map((value) => ({ ...set, ...value }))),
