@@ -8,7 +8,8 @@ interface ApiResponse<T> {
 }
 
 async function get<T>(url: string): Promise<ApiResponse<T>> {
-  const response = await fetch(url);
+  // Bounded, so a hung server fails the test with a message instead of hitting jest's timeout.
+  const response = await fetch(url, { signal: AbortSignal.timeout(10000) });
   return (await response.json()) as ApiResponse<T>;
 }
 
@@ -18,9 +19,10 @@ export interface QueryOutcome {
   readonly error?: string;
 }
 
-/** An instant query at the server's now, as a stat or table panel runs it. */
-export async function instantQuery(api: string, expr: string): Promise<QueryOutcome> {
-  const body = await get<{ resultType: string; result: unknown }>(`${api}/api/v1/query?query=${encodeURIComponent(expr)}`);
+/** An instant query, as a stat or table panel runs it, at `time` (Unix seconds; the server's now when omitted). */
+export async function instantQuery(api: string, expr: string, time?: number): Promise<QueryOutcome> {
+  const at = time === undefined ? '' : `&time=${time}`;
+  const body = await get<{ resultType: string; result: unknown }>(`${api}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
   if (body.status !== 'success' || !body.data) return { results: 0, error: body.error ?? 'no data in the response' };
   const { resultType, result } = body.data;
   return { results: resultType === 'scalar' || resultType === 'string' ? 1 : (result as unknown[]).length };
@@ -49,7 +51,7 @@ export const ruleGroups = async (api: string): Promise<RuleGroupState[]> =>
 const evaluated = (group: RuleGroupState) => !group.lastEvaluation.startsWith('0001-');
 
 /**
- * Resolves once every rule group has been evaluated `rounds` times after the first round. Two
+ * Resolves once every rule group has been evaluated `rounds` times in all. Two
  * reasons to wait past the first: rules reading another group's recorded series see them from the
  * second round on, and Prometheus writes ALERTS only after it has restored alert state, which it
  * does after a group's second evaluation (so from the third on).
@@ -64,7 +66,7 @@ export async function waitForRuleEvaluations(
   const key = (group: RuleGroupState) => `${group.file};${group.name}`;
   let groups = await waitFor('every rule group evaluated', timeoutMs, async () => {
     const current = await ruleGroups(api);
-    return current.length === expectedGroups && current.every(evaluated) ? current : undefined;
+    return current.length === expectedGroups && expectedGroups > 0 && current.every(evaluated) ? current : undefined;
   });
   for (let round = 1; round < rounds; round++) {
     const before = new Map(groups.map((group) => [key(group), group.lastEvaluation]));

@@ -22,13 +22,14 @@ export interface RunResult {
   readonly output: string;
 }
 
-/** Runs a tool to completion, returning its exit status and combined output. */
+/** Runs a tool to completion (killed after 60 s: it blocks the event loop, so jest's timeout could not), returning its exit status and combined output. */
 export function runTool(binary: string, args: readonly string[]): RunResult {
   try {
-    const output = execFileSync(requireTool(binary), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(requireTool(binary), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
     return { status: 0, output };
   } catch (error) {
-    const e = error as { status?: number; stdout?: string; stderr?: string };
-    return { status: e.status ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    const e = error as { status?: number | null; signal?: string | null; stdout?: string; stderr?: string };
+    const killed = e.signal ? `${binary} was stopped by ${e.signal} (timeout)\n` : '';
+    return { status: e.status ?? 1, output: `${killed}${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
 }
