@@ -43,7 +43,8 @@ const targetsDownPercent = `100 * (1 - avg by (cluster, job, namespace) (${targe
 
 const cpuHigh = { value: NODE.maxCpuUtilizationPercent, bad: 'above' } as const;
 const memoryHigh = { value: NODE.maxMemoryUtilizationPercent, bad: 'above' } as const;
-const diskHigh = { value: NODE.maxDiskUtilizationPercent, bad: 'above' } as const;
+// Two tiers, as the alert has: a warning at the first, a page at the second.
+const diskHigh = { value: NODE.maxDiskUtilizationPercent, bad: 'above', critical: NODE.criticalDiskUtilizationPercent } as const;
 const nearLimit = { value: KUBERNETES.maxMemoryLimitRatio, bad: 'above' } as const;
 const tooManyRestarts = { value: KUBERNETES.maxRestarts, bad: 'above' } as const;
 const targetsDown = { value: META.maxTargetsDownPercent, bad: 'above' } as const;

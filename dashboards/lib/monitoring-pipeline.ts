@@ -55,7 +55,7 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
     }),
     timeseriesPanel({
       title: 'Alerts failing to reach Alertmanager',
-      description: `Share of the alerts each Prometheus replica failed to send, over 5 minutes. Above ${META.maxAlertSendErrorPercent} % towards one Alertmanager PrometheusErrorSendingAlertsToSomeAlertmanagers fires; above ${META.maxAlertSendErrorPercentToAll} % towards all, PrometheusErrorSendingAlertsToAnyAlertmanager.`,
+      description: `Share of the alerts each Prometheus replica failed to send, over 5 minutes. Above ${META.maxAlertSendErrorPercent} % towards one Alertmanager PrometheusErrorSendingAlertsToSomeAlertmanagers fires (orange); above ${META.maxAlertSendErrorPercentToAll} % towards every one, PrometheusErrorSendingAlertsToAnyAlertmanager (red).`,
       unit: 'ratio',
       // Per Alertmanager, as the alert judges it: one failing peer among three would average below the line.
       queries: [
@@ -64,7 +64,8 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
           legend: `${podLegend} → {{alertmanager}}`,
         },
       ],
-      threshold: { value: META.maxAlertSendErrorPercent / 100, bad: 'above' },
+      // Orange where one Alertmanager's alert fires, red where the alert for all of them would.
+      threshold: { value: META.maxAlertSendErrorPercent / 100, bad: 'above', critical: META.maxAlertSendErrorPercentToAll / 100 },
       width: 8,
       min: 0,
     }),

@@ -19,6 +19,8 @@ export interface Query {
 export interface Threshold {
   readonly value: number;
   readonly bad: 'above' | 'below';
+  /** A second, critical tier beyond `value`; `value` is then drawn as a warning. @default - one tier */
+  readonly critical?: number;
 }
 
 export interface PanelSpec {
@@ -41,21 +43,27 @@ export interface ThresholdPanelSpec extends PanelSpec {
 }
 
 export const GOOD = 'green';
+export const WARN = 'orange';
 export const BAD = 'red';
 
-/** Green on the safe side of the alert threshold and red beyond it; no threshold means plain green. */
+/**
+ * Green on the safe side of the alert threshold and red beyond it (orange between the tiers of a
+ * two-tier alert); no threshold means plain green. Steps ascend, as Grafana requires.
+ */
 export function thresholdSteps(threshold?: Threshold): dashboard.ThresholdsConfigBuilder {
-  const steps: dashboard.Threshold[] = !threshold
-    ? [{ value: null, color: GOOD }]
-    : threshold.bad === 'above'
-      ? [
-          { value: null, color: GOOD },
-          { value: threshold.value, color: BAD },
-        ]
-      : [
-          { value: null, color: BAD },
-          { value: threshold.value, color: GOOD },
-        ];
+  const tiers = (color: string, value: number) => ({ color, value });
+  let steps: dashboard.Threshold[] = [{ value: null, color: GOOD }];
+  if (threshold?.bad === 'above') {
+    steps =
+      threshold.critical === undefined
+        ? [{ value: null, color: GOOD }, tiers(BAD, threshold.value)]
+        : [{ value: null, color: GOOD }, tiers(WARN, threshold.value), tiers(BAD, threshold.critical)];
+  } else if (threshold?.bad === 'below') {
+    steps =
+      threshold.critical === undefined
+        ? [{ value: null, color: BAD }, tiers(GOOD, threshold.value)]
+        : [{ value: null, color: BAD }, tiers(WARN, threshold.critical), tiers(GOOD, threshold.value)];
+  }
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
 
