@@ -1,4 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { ALL_VALUE } from './variables';
 
 /** Grafana's built-in interval variables, replaced by what they stand for at a 15 s scrape interval. */
 const BUILTIN_INTERVALS: Readonly<Record<string, string>> = {
@@ -9,12 +10,12 @@ const BUILTIN_INTERVALS: Readonly<Record<string, string>> = {
 
 /**
  * The expression Grafana sends to Prometheus: `$var` and `${var}` replaced by `values[var]`
- * (a template variable without a value becomes the All regex `.*`).
+ * (a template variable without a value becomes the All value, `ALL_VALUE`).
  */
 export function substituteVariables(expr: string, values: Readonly<Record<string, string>> = {}): string {
   return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
     const name = (braced ?? bare)!;
-    return BUILTIN_INTERVALS[name] ?? values[name] ?? '.*';
+    return BUILTIN_INTERVALS[name] ?? values[name] ?? ALL_VALUE;
   });
 }
 

@@ -1,3 +1,4 @@
+import { PRIORITIES, SEVERITIES } from '../types';
 import type { MetricDefinition } from './types';
 
 // Names and labels as Prometheus 2.53 and Alertmanager 0.27 expose them on /metrics.
@@ -13,6 +14,7 @@ export const prometheusMetrics: readonly MetricDefinition[] = [
     unit: 'none',
     source: 'prometheus',
     labels: ['alertname', 'alertstate', 'severity', 'priority', 'scope'],
+    labelValues: { alertstate: ['pending', 'firing'], severity: SEVERITIES, priority: PRIORITIES, scope: ['pod', 'node'] },
     help: 'Always 1: an alert of this stack that is pending or firing (`alertstate`), with its labels.',
   },
 
