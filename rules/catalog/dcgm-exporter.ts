@@ -70,4 +70,63 @@ export const dcgmExporterMetrics: readonly MetricDefinition[] = [
     help: 'Code of the last XID error the driver reported for the GPU; 0 when none has been reported.',
     labels: GPU_LABELS,
   },
+  {
+    name: 'DCGM_FI_DEV_MEM_COPY_UTIL',
+    type: 'gauge',
+    unit: 'percent',
+    source: 'dcgm-exporter',
+    help: 'Share of the last sample period in which GPU memory was read or written, 0–100.',
+    labels: GPU_LABELS,
+  },
+  // Profiling (DCP) fields: averages over the sample period, so gauges, although the exporter's
+  // upstream CSV calls the throughput fields counters. They need CAP_SYS_ADMIN (constructs/host-access.ts).
+  // The throughput fields are already rates: their `bytes` are bytes per second, never rate() them.
+  {
+    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'dcgm-exporter',
+    help: 'Share of time the graphics/compute engine was active, 0–1; finer than GPU_UTIL on large GPUs.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE',
+    type: 'gauge',
+    unit: 'ratio',
+    source: 'dcgm-exporter',
+    help: 'Share of cycles the tensor cores were busy, 0–1; low values in training mean the GPU waits on input or communication.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_PROF_PCIE_TX_BYTES',
+    type: 'gauge',
+    unit: 'bytes',
+    source: 'dcgm-exporter',
+    help: 'Bytes per second the GPU sent over PCIe, protocol headers included.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_PROF_PCIE_RX_BYTES',
+    type: 'gauge',
+    unit: 'bytes',
+    source: 'dcgm-exporter',
+    help: 'Bytes per second the GPU received over PCIe, protocol headers included.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_PROF_NVLINK_TX_BYTES',
+    type: 'gauge',
+    unit: 'bytes',
+    source: 'dcgm-exporter',
+    help: 'Bytes per second the GPU sent over all its NVLinks; 0 on GPUs without NVLink.',
+    labels: GPU_LABELS,
+  },
+  {
+    name: 'DCGM_FI_PROF_NVLINK_RX_BYTES',
+    type: 'gauge',
+    unit: 'bytes',
+    source: 'dcgm-exporter',
+    help: 'Bytes per second the GPU received over all its NVLinks; 0 on GPUs without NVLink.',
+    labels: GPU_LABELS,
+  },
 ];

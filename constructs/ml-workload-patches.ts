@@ -1,0 +1,27 @@
+// cdk8s-plus-27 has no API for a pod's priorityClassName or for topologySpreadConstraints (its
+// `scheduling.spread` writes pod anti-affinity instead). Each gap is patched here, in one named
+// helper, so the workload constructs stay declarative and the patches are easy to drop later.
+import { ApiObject, JsonPatch } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+
+/** Pod `priorityClassName`, so the scheduler may preempt lower-priority pods for this one. */
+export function usePriorityClass(workload: IConstruct, priorityClassName: string): void {
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
+}
+
+export interface SpreadConstraint {
+  /** Node label that defines a domain, e.g. `topology.kubernetes.io/zone`. */
+  readonly topologyKey: string;
+  /** `DoNotSchedule` keeps a pod pending rather than skew; `ScheduleAnyway` only prefers balance. */
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+}
+
+/** Pod `topologySpreadConstraints` with `maxSkew: 1` over the pods that match `matchLabels`. */
+export function spreadPods(workload: IConstruct, matchLabels: Record<string, string>, constraints: readonly SpreadConstraint[]): void {
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add(
+      '/spec/template/spec/topologySpreadConstraints',
+      constraints.map((constraint) => ({ maxSkew: 1, ...constraint, labelSelector: { matchLabels } })),
+    ),
+  );
+}

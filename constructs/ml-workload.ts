@@ -1,0 +1,212 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import type { ImageSettings, ResourceSettings } from '../config';
+import type { GpuNodeSettings } from '../config/gpu-nodes';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
+import { useRuntimeDefaultSeccomp } from './escape-hatches';
+import { offGpuNodes, onGpuNodes, requestGpus } from './gpu-scheduling';
+import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
+import { usePriorityClass } from './ml-workload-patches';
+import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from './stateful-set';
+
+/** ConfigMaps are also mounted as files under `<CONFIG_ROOT>/<configmap-name>/`, for code that reads files. */
+export const CONFIG_ROOT = '/etc/moe-lab';
+
+export interface MlWorkloadProps {
+  readonly namespace: string;
+  /** `app.kubernetes.io/instance`, e.g. the cluster name. */
+  readonly instance: string;
+  /** The pods' `app` label and `app.kubernetes.io/name`; also names the Deployment and its budget. */
+  readonly app: string;
+  /** `app.kubernetes.io/component`, e.g. `training`. */
+  readonly component: string;
+  readonly image: ImageSettings;
+  readonly resources: ResourceSettings;
+  /** Which nodes are GPU nodes: GPU workloads require them, the others keep off them. */
+  readonly gpuNodes: GpuNodeSettings;
+  /** The one container port: the application, its health endpoint and `/metrics`. */
+  readonly port: { readonly name: string; readonly number: number };
+  /**
+   * Fixed replica count.
+   * @default - none: an autoscaler owns the count, so an apply never resets it
+   */
+  readonly replicas?: number;
+  /**
+   * `nvidia.com/gpu` per pod; with it the pods go to GPU nodes, without it they keep off them.
+   * @default - no GPU
+   */
+  readonly gpus?: number;
+  /**
+   * HTTP path of the readiness, liveness and startup probes.
+   * @default - a TCP connect to `port`, for images that serve no health endpoint
+   */
+  readonly healthPath?: string;
+  /**
+   * Longest time the app may take to start (load weights, restore a checkpoint) before liveness applies.
+   * @default Duration.minutes(10)
+   */
+  readonly startupTimeout?: Duration;
+  /**
+   * Whether Prometheus scrapes `/metrics` on `port` (pod annotations `prometheus.io/*`).
+   * @default true
+   */
+  readonly scrapeMetrics?: boolean;
+  /**
+   * ConfigMaps (created elsewhere) whose keys become environment variables and files under CONFIG_ROOT.
+   * @default []
+   */
+  readonly configMaps?: readonly string[];
+  /**
+   * The content of those ConfigMaps; its hash on the pod template rolls the pods when it changes.
+   * @default - no checksum annotation
+   */
+  readonly configChecksumOf?: string;
+  /**
+   * Plain environment variables.
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * PriorityClass of the pods.
+   * @default - the cluster default
+   */
+  readonly priorityClassName?: string;
+  /**
+   * PodDisruptionBudget `maxUnavailable`.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * How a new version replaces the pods.
+   * @default - rolling, one extra pod at a time, none unavailable
+   */
+  readonly strategy?: kplus.DeploymentStrategy;
+}
+
+/**
+ * What every ML workload shares: a Deployment selected by stable labels, the `app` label, one
+ * restricted container with explicit resources, health probes, Prometheus scrape annotations,
+ * /tmp on an emptyDir (the root filesystem is read-only), GPU placement and a PodDisruptionBudget.
+ */
+export class MlWorkload extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly container: kplus.Container;
+  /** The workload's pods, for Service and policy selectors. */
+  public readonly pods: kplus.Pods;
+  public readonly labels: Record<string, string>;
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: MlWorkloadProps) {
+    super(scope, id);
+    if (props.replicas !== undefined) validateReplicas(props.app, props.replicas);
+    const maxUnavailable = props.maxUnavailable ?? 1;
+    if (!Number.isInteger(maxUnavailable) || maxUnavailable < 0) {
+      throw new Error(`${props.app} maxUnavailable: got ${maxUnavailable}; must be a whole number of 0 or more`);
+    }
+    const port = props.port.number;
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+      throw new Error(`${props.app} port: got ${port}; must be a whole number from 1024 to 65535 (non-root cannot bind below 1024)`);
+    }
+    const identity: ComponentIdentity = { name: props.app, component: props.component, instance: props.instance, version: props.image.tag };
+    this.namespace = props.namespace;
+    this.labels = { ...standardLabels(identity), app: props.app };
+    this.pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: this.metadata(props.app),
+      replicas: props.replicas,
+      strategy:
+        props.strategy ??
+        kplus.DeploymentStrategy.rollingUpdate({
+          maxSurge: kplus.PercentOrAbsolute.absolute(1),
+          maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+        }),
+      select: false,
+      // The workloads call no Kubernetes API, so their pods get no token.
+      automountServiceAccountToken: false,
+      securityContext: nonRootPodSecurityContext(),
+    });
+    selectPodsByStableLabels(this.deployment, identity);
+    // Prometheus takes the target's `app` label from this pod label; rules and dashboards select on it.
+    this.deployment.podMetadata.addLabel('app', props.app);
+    if (props.scrapeMetrics ?? true) {
+      this.deployment.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
+      this.deployment.podMetadata.addAnnotation('prometheus.io/port', String(port));
+      this.deployment.podMetadata.addAnnotation('prometheus.io/path', '/metrics');
+    }
+    if (props.configChecksumOf !== undefined) addConfigChecksum(this.deployment, props.configChecksumOf);
+
+    this.container = this.deployment.addContainer({
+      name: props.app,
+      image: `${props.image.repository}:${props.image.tag}`,
+      // Tags are pinned, so a cached image is the right one.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: [{ name: props.port.name, number: props.port.number }],
+      envVariables: Object.fromEntries(Object.entries(props.env ?? {}).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)])),
+      resources: containerResources(props.resources),
+      securityContext: restrictedSecurityContext(),
+      ...probes(props.port.number, props.healthPath, props.startupTimeout ?? Duration.minutes(10)),
+    });
+    this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.gibibytes(1) }));
+    for (const name of props.configMaps ?? []) this.useConfigMap(name);
+    useRuntimeDefaultSeccomp(this.deployment);
+    if (props.priorityClassName !== undefined) usePriorityClass(this.deployment, props.priorityClassName);
+
+    if (props.gpus === undefined) {
+      offGpuNodes(this.deployment, props.gpuNodes);
+    } else {
+      onGpuNodes(this.deployment, props.gpuNodes);
+      requestGpus(this.deployment, 0, props.gpus);
+    }
+
+    new KubePodDisruptionBudget(this, 'Budget', {
+      metadata: this.metadata(props.app),
+      spec: { maxUnavailable: IntOrString.fromNumber(maxUnavailable), selector: { matchLabels: selectorLabels(identity) } },
+    });
+  }
+
+  /** Object metadata in the workload's namespace with its labels. */
+  metadata(name: string): { name: string; namespace: string; labels: Record<string, string> } {
+    return { name, namespace: this.namespace, labels: this.labels };
+  }
+
+  /** A ClusterIP Service `name` in front of the pods, on `port` (named like the container port). */
+  addService(name: string, port: { readonly name: string; readonly number: number }): kplus.Service {
+    return new kplus.Service(this, 'Service', {
+      metadata: this.metadata(name),
+      selector: this.pods,
+      ports: [{ name: port.name, port: port.number, targetPort: port.number }],
+    });
+  }
+
+  /** Mounts a PersistentVolumeClaim made elsewhere, read-write, at `path`. */
+  mountClaim(volumeName: string, claimName: string, path: string): void {
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(this, `${volumeName}Claim`, claimName);
+    this.container.mount(path, kplus.Volume.fromPersistentVolumeClaim(this, `${volumeName}Volume`, claim, { name: volumeName }));
+  }
+
+  private useConfigMap(name: string): void {
+    const configMap = kplus.ConfigMap.fromConfigMapName(this, `${name}ConfigMap`, name);
+    this.container.env.copyFrom(kplus.Env.fromConfigMap(configMap));
+    const volume = kplus.Volume.fromConfigMap(this, `${name}Volume`, configMap, { name });
+    this.container.mount(`${CONFIG_ROOT}/${name}`, volume, { readOnly: true });
+  }
+}
+
+/** Readiness and liveness on the health endpoint; startup gives slow starts time before liveness counts. */
+function probes(port: number, healthPath: string | undefined, startupTimeout: Duration) {
+  const probe = (periodSeconds: number, failureThreshold: number) => {
+    const options = { periodSeconds: Duration.seconds(periodSeconds), timeoutSeconds: Duration.seconds(5), failureThreshold };
+    return healthPath === undefined
+      ? kplus.Probe.fromTcpSocket({ port, ...options })
+      : kplus.Probe.fromHttpGet(healthPath, { port, ...options });
+  };
+  const startupPeriod = 10;
+  return {
+    readiness: probe(10, 3),
+    liveness: probe(20, 3),
+    startup: probe(startupPeriod, Math.max(1, Math.ceil(startupTimeout.toSeconds() / startupPeriod))),
+  };
+}
