@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { image, resources } from './schema';
-
-// schema.ts will import this file to add `agents` to the environment schema; the lazy references
-// resolve `image` and `resources` at parse time, so the import cycle cannot see them undefined.
-const pinnedImage = z.lazy(() => image);
-const containerResources = z.lazy(() => resources);
+import { image, resources } from './primitives';
 
 const MAX_TIME_SLICES = 16;
 
@@ -27,11 +22,11 @@ const timeSlicing = z
     }
   });
 
-const agent = z.strictObject({ image: pinnedImage, resources: containerResources });
+const agent = z.strictObject({ image, resources });
 
 /** The cluster agents: GPU device plugin, DCGM exporter, node-exporter and kube-state-metrics. */
 export const agentsSchema = z.strictObject({
-  devicePlugin: z.strictObject({ image: pinnedImage, resources: containerResources, timeSlicing }),
+  devicePlugin: z.strictObject({ image, resources, timeSlicing }),
   dcgmExporter: agent,
   nodeExporter: agent,
   kubeStateMetrics: agent,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { capacityProblems } from './capacity';
+import { workloadsProblems } from './workloads';
 import { dev } from './environments/dev';
 import { prod } from './environments/prod';
 import { staging } from './environments/staging';
@@ -25,7 +26,8 @@ export function isEnvironmentName(name: string): name is EnvironmentName {
 function describeIssue(name: string, issue: z.core.$ZodIssue): string {
   const field = issue.path.join('.') || '(root)';
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;
+  // Schemas that list the allowed fields themselves keep their message.
+  if (issue.code === 'unrecognized_keys' && !message.startsWith('unknown field(s)')) message = `unknown field(s) ${issue.keys.join(', ')}`;
   return `environment "${name}": ${field}: ${message}`;
 }
 
@@ -38,7 +40,11 @@ function checkEnvironment(name: string, input: unknown): Checked {
   }
   const parsed = environmentSchema.safeParse(input);
   if (!parsed.success) return { problems: parsed.error.issues.map((issue) => describeIssue(name, issue)) };
-  const problems = capacityProblems(parsed.data).map((p) => `environment "${name}": ${p.path}: ${p.message}`);
+  const problems = [
+    ...capacityProblems(parsed.data),
+    // Production inference must keep serving through a node drain.
+    ...workloadsProblems(parsed.data.workloads, name === 'prod'),
+  ].map((p) => `environment "${name}": ${p.path}: ${p.message}`);
   return { problems, config: { name, ...parsed.data } };
 }
 

@@ -1,61 +1,16 @@
 import { z } from 'zod';
-import { cpuMillis, memoryBytes } from './quantities';
+import { agentsSchema } from './agents';
+import { gpuNodesSchema } from './gpu-nodes';
+import { mlConfigSchema } from './ml-config';
+import { AWS_REGION, dnsLabel, duration, image, resources, memoryQuantity } from './primitives';
+import { checkBackupSchedules, storageSchema } from './storage';
+import { workloadsSchema } from './workloads';
+
+export { cpuQuantity, duration, image, memoryQuantity, resources } from './primitives';
 
 /** The environments this stack is deployed to; `pulumi up --stack <env>` and dist/<env>/ use these names. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
-
-const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/;
-const CPU = /^(\d+m|\d+(\.\d+)?)$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
-
-/** A Prometheus duration such as `15s`, `30d` or `1h30m`; zero is refused. */
-export const duration = z
-  .string()
-  .regex(DURATION, { error: 'must be a Prometheus duration such as 15s, 12h or 30d (units y, w, d, h, m, s, ms)' })
-  .refine((value) => value !== '' && /[1-9]/.test(value), { error: 'must be longer than zero' });
-
-export const memoryQuantity = z
-  .string()
-  .regex(MEMORY, { error: 'must be a binary memory quantity such as 512Mi, 8Gi or 1Ti (units Ki, Mi, Gi, Ti)' });
-
-export const cpuQuantity = z.string().regex(CPU, { error: 'must be a CPU quantity such as 500m, 1 or 2.5' });
-
-const dnsLabel = z.string().regex(DNS_LABEL, {
-  error: 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters',
-});
-
-/** A container image pinned to an explicit tag; `latest` is refused because rollouts must be reproducible. */
-export const image = z.strictObject({
-  repository: z.string().min(1, { error: 'must name an image repository' }),
-  tag: z
-    .string()
-    .min(1, { error: 'must be a pinned tag such as v2.53.4' })
-    .refine((tag) => tag !== 'latest', { error: 'must be a pinned tag, not "latest"' }),
-});
-
-const resourcePair = <T extends z.ZodString>(quantity: T) => z.strictObject({ request: quantity, limit: quantity });
-
-export const resources = z
-  .strictObject({ cpu: resourcePair(cpuQuantity), memory: resourcePair(memoryQuantity) })
-  .superRefine((value, ctx) => {
-    if (cpuMillis(value.cpu.limit) < cpuMillis(value.cpu.request)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cpu', 'limit'],
-        message: `${value.cpu.limit} is below the request ${value.cpu.request}; a limit must be at least its request`,
-      });
-    }
-    if (memoryBytes(value.memory.limit) < memoryBytes(value.memory.request)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['memory', 'limit'],
-        message: `${value.memory.limit} is below the request ${value.memory.request}; a limit must be at least its request`,
-      });
-    }
-  });
 
 export const prometheusSchema = z.strictObject({
   image,
@@ -137,6 +92,8 @@ export const alertingSchema = z.strictObject({
 
 const GRAFANA_DATABASE_TYPES = ['sqlite', 'postgres'] as const;
 
+const POSTGRES_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+
 /** Where Grafana keeps users, sessions and preferences; dashboards and datasources are provisioned either way. */
 const grafanaDatabase = z.discriminatedUnion(
   'type',
@@ -144,8 +101,10 @@ const grafanaDatabase = z.discriminatedUnion(
     z.strictObject({ type: z.literal('sqlite') }),
     z.strictObject({
       type: z.literal('postgres'),
-      host: z.string().regex(HOST_PORT, { error: 'must be host:port such as postgresql.monitoring.svc.cluster.local:5432' }),
+      host: z.string().regex(HOST_PORT, { error: 'must be host:port such as postgres.moe-lab.svc.cluster.local:5432' }),
       name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a PostgreSQL database name such as grafana' }),
+      /** libpq sslmode: `require` or stricter for a server outside the cluster (RDS); the in-cluster server has no TLS yet. */
+      sslMode: z.enum(POSTGRES_SSL_MODES, { error: `must be one of ${POSTGRES_SSL_MODES.join(', ')}` }),
       /** Secret (created outside this repo) holding the keys `username` and `password`. */
       credentialsSecret: dnsLabel,
     }),
@@ -174,35 +133,50 @@ export const grafanaSchema = z
     }
   });
 
-export const environmentSchema = z.strictObject({
-  cluster: z.strictObject({
-    name: dnsLabel,
-    region: z.string().regex(AWS_REGION, { error: 'must be an AWS region such as us-west-2 or eu-central-1' }),
-  }),
-  namespaces: z.strictObject({ monitoring: dnsLabel, moeLab: dnsLabel, mage: dnsLabel }).superRefine((value, ctx) => {
-    const seen = new Map<string, string>();
-    for (const [key, namespace] of Object.entries(value)) {
-      const first = seen.get(namespace);
-      if (first)
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `"${namespace}" is already used by namespaces.${first}; each namespace must be distinct`,
-        });
-      else seen.set(namespace, key);
-    }
-  }),
-  prometheus: prometheusSchema,
-  alerting: alertingSchema,
-  grafana: grafanaSchema,
-  /** Expected fleet, the input of the capacity model. */
-  fleet: z.strictObject({
-    cpuNodes: z.int().min(0, { error: 'must be 0 or more' }),
-    gpuNodes: z.int().min(0, { error: 'must be 0 or more' }),
-    gpusPerNode: z.int().min(1, { error: 'must be at least 1' }).max(16, { error: 'must be at most 16' }),
-    pods: z.int().min(1, { error: 'must be at least 1' }),
-  }),
-});
+export const environmentSchema = z
+  .strictObject({
+    cluster: z.strictObject({
+      name: dnsLabel,
+      region: z.string().regex(AWS_REGION, { error: 'must be an AWS region such as us-west-2 or eu-central-1' }),
+    }),
+    namespaces: z.strictObject({ monitoring: dnsLabel, moeLab: dnsLabel, mage: dnsLabel }).superRefine((value, ctx) => {
+      const seen = new Map<string, string>();
+      for (const [key, namespace] of Object.entries(value)) {
+        const first = seen.get(namespace);
+        if (first)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${namespace}" is already used by namespaces.${first}; each namespace must be distinct`,
+          });
+        else seen.set(namespace, key);
+      }
+    }),
+    prometheus: prometheusSchema,
+    alerting: alertingSchema,
+    grafana: grafanaSchema,
+    /** Expected fleet, the input of the capacity model. */
+    fleet: z.strictObject({
+      cpuNodes: z.int().min(0, { error: 'must be 0 or more' }),
+      gpuNodes: z.int().min(0, { error: 'must be 0 or more' }),
+      gpusPerNode: z.int().min(1, { error: 'must be at least 1' }).max(16, { error: 'must be at most 16' }),
+      pods: z.int().min(1, { error: 'must be at least 1' }),
+    }),
+    /** How GPU nodes are labelled and tainted; GPU agents and workloads go there, CPU workloads keep off. */
+    gpuNodes: gpuNodesSchema,
+    /** Device plugin, DCGM exporter, node-exporter and kube-state-metrics. */
+    agents: agentsSchema,
+    /** MoE trainer and inference, the dashboard, Mage workers and learners. */
+    workloads: workloadsSchema,
+    /** The typed training-config, router-config and inference-config ConfigMaps. */
+    mlConfig: mlConfigSchema,
+    /** ML volumes, PostgreSQL, Redis and their backups. */
+    storage: storageSchema,
+  })
+  .superRefine((env, ctx) => {
+    // Backups must not run while the platform may be down for maintenance.
+    checkBackupSchedules(env.storage, env.alerting.maintenanceWindow, ctx);
+  });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;

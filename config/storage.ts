@@ -2,7 +2,8 @@
 // and their backups to S3. A fragment of the environment schema, with each environment's values.
 import { z } from 'zod';
 import { assertOutsideWindow, cronSchedule } from './cron';
-import { image, memoryQuantity, resources, type WeeklyWindow } from './schema';
+import { image, memoryQuantity, resources } from './primitives';
+import type { WeeklyWindow } from './schema';
 
 /**
  * Storage classes the EKS clusters provide (the Pulumi storage component creates them) and the

@@ -1,7 +1,7 @@
 // Settings of the ML workloads (MoE trainer and inference, dashboard, Mage worker and learner):
 // a fragment of the environment schema, plus the checked-in values of each environment.
 import { z } from 'zod';
-import { image, resources } from './schema';
+import { image, resources } from './primitives';
 
 const MAX_GPUS_PER_POD = 8;
 /** Lowest `replicas.min` that keeps inference serving while one pod is drained or rescheduled. */

@@ -7,6 +7,10 @@ import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
 import { Alertmanager, ALERTMANAGER_SERVICE } from './alertmanager';
 import { ComponentChart } from './component-chart';
+import { DCGM_EXPORTER_SERVICE } from './dcgm-exporter';
+import { KUBE_STATE_METRICS_SERVICE } from './kube-state-metrics';
+import { NODE_EXPORTER_SERVICE } from './node-exporter';
+import { buildAgents, buildMlPlatform } from './environment-platform';
 import { Grafana, GRAFANA_SERVICE } from './grafana';
 import { Namespaces } from './namespaces';
 import { Prometheus, PROMETHEUS_SERVICE } from './prometheus';
@@ -17,10 +21,10 @@ function monitoringServiceJobs(namespace: string) {
   const job = (jobName: string, serviceName: string, portName: string, honorLabels = false) =>
     serviceEndpointsJob({ jobName, namespace, serviceName, portName, honorLabels });
   return [
-    job(JOBS.nodeExporter, 'node-exporter', 'metrics'),
-    job(JOBS.dcgmExporter, 'dcgm-exporter', 'metrics'),
+    job(JOBS.nodeExporter, NODE_EXPORTER_SERVICE.name, NODE_EXPORTER_SERVICE.metricsPort),
+    job(JOBS.dcgmExporter, DCGM_EXPORTER_SERVICE.name, DCGM_EXPORTER_SERVICE.metricsPort),
     // kube-state-metrics reports on other pods: their namespace/pod labels must win over its own.
-    job(JOBS.kubeStateMetrics, 'kube-state-metrics', 'http-metrics', true),
+    job(JOBS.kubeStateMetrics, KUBE_STATE_METRICS_SERVICE.name, KUBE_STATE_METRICS_SERVICE.metricsPort, true),
     job(JOBS.prometheus, PROMETHEUS_SERVICE.name, PROMETHEUS_SERVICE.webPort),
     job(JOBS.alertmanager, ALERTMANAGER_SERVICE.name, ALERTMANAGER_SERVICE.webPort),
     job(JOBS.grafana, GRAFANA_SERVICE.name, GRAFANA_SERVICE.httpPort),
@@ -99,5 +103,5 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     },
   });
 
-  return [namespacesChart, alertmanagerChart, prometheusChart, grafanaChart];
+  return [namespacesChart, alertmanagerChart, prometheusChart, grafanaChart, buildAgents(chart, env), ...buildMlPlatform(chart, env)];
 }

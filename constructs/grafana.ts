@@ -219,7 +219,7 @@ function grafanaEnvironment(database: GrafanaDatabaseSettings): Record<string, k
     GF_DATABASE_TYPE: value('postgres'),
     GF_DATABASE_HOST: value(database.host),
     GF_DATABASE_NAME: value(database.name),
-    GF_DATABASE_SSL_MODE: value('require'),
+    GF_DATABASE_SSL_MODE: value(database.sslMode),
     GF_DATABASE_USER__FILE: value(`${DATABASE_SECRET_DIR}/username`),
     GF_DATABASE_PASSWORD__FILE: value(`${DATABASE_SECRET_DIR}/password`),
   };

@@ -3,6 +3,7 @@ import { TARGET_DOWN_JOBS } from '../rules/groups/meta/targets';
 import { JOBS } from '../rules/selectors';
 import { KUBERNETES, META, NODE } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
+import { backupPanels } from './lib/backup-panels';
 import { monitoringPipelinePanels } from './lib/monitoring-pipeline';
 import { statPanel, timeseriesPanel, type Threshold } from './lib/panels';
 import { filters, selector } from './lib/variables';
@@ -231,6 +232,7 @@ export function systemDashboard(): DashboardBuilder {
         ],
       },
       { title: 'Monitoring pipeline', panels: monitoringPipelinePanels() },
+      { title: 'Backups', panels: backupPanels() },
     ],
   });
 }

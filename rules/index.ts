@@ -1,3 +1,4 @@
+import { backupGroups } from './groups/backups';
 import { gpuGroups } from './groups/gpu';
 import { kubernetesGroups } from './groups/kubernetes';
 import { mageLearnersGroups } from './groups/mage-learners';
@@ -19,6 +20,7 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
   ...gpuGroups,
   ...nodeGroups,
   ...kubernetesGroups,
+  ...backupGroups,
   ...metaGroups,
 ];
 

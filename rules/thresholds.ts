@@ -67,6 +67,11 @@ export const GPU = {
   maxTemperatureCelsius: 85,
 } as const;
 
+export const BACKUP = {
+  /** The backups run daily; a day and a half allows one late or retried run before BackupTooOld fires. */
+  maxAgeSeconds: 36 * 3600,
+} as const;
+
 /** The monitoring system watching itself (rules/groups/meta/). */
 export const META = {
   /** Share of a job's targets in one namespace that may be down; kube-prometheus's TargetDown uses 10 %. */

@@ -50,7 +50,9 @@ const CASES: ReadonlyArray<{ readonly group: ThresholdGroup; readonly key: strin
 const baseline = buildWith();
 
 it('GIVEN the thresholds module THEN every alert group of constants is covered', () => {
-  expect(new Set(CASES.map(({ group }) => group))).toEqual(new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'META']));
+  expect(new Set(CASES.map(({ group }) => group))).toEqual(
+    new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'BACKUP', 'META']),
+  );
 });
 
 describe.each(CASES)('threshold $group / $key', ({ group, key }) => {

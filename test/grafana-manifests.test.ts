@@ -128,11 +128,11 @@ describe.each(ENVIRONMENT_NAMES)('Grafana objects of %s', (env) => {
     }
   });
 
-  it('GIVEN the database mode THEN postgres reads its login from its Secret over TLS, and sqlite lives on an emptyDir', () => {
+  it('GIVEN the database mode THEN postgres reads its login from its Secret with the configured sslmode, and sqlite lives on an emptyDir', () => {
     const { database } = settings.grafana;
     if (database.type === 'postgres') {
       expect([envVar(env, 'GF_DATABASE_HOST'), envVar(env, 'GF_DATABASE_NAME')]).toEqual([database.host, database.name]);
-      expect(envVar(env, 'GF_DATABASE_SSL_MODE')).toBe('require');
+      expect(envVar(env, 'GF_DATABASE_SSL_MODE')).toBe(database.sslMode);
       for (const [name, key] of [
         ['GF_DATABASE_USER__FILE', 'username'],
         ['GF_DATABASE_PASSWORD__FILE', 'password'],

@@ -1,4 +1,9 @@
 import type { EnvironmentInput } from '../schema';
+import { AGENTS_DEFAULTS } from '../agents';
+import { DEFAULT_GPU_NODES } from '../gpu-nodes';
+import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { STORAGE_DEFAULTS } from '../storage';
+import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
 
 export const dev: EnvironmentInput = {
@@ -29,4 +34,9 @@ export const dev: EnvironmentInput = {
     database: { type: 'sqlite' },
   },
   fleet: { cpuNodes: 2, gpuNodes: 1, gpusPerNode: 1, pods: 60 },
+  gpuNodes: structuredClone(DEFAULT_GPU_NODES),
+  agents: structuredClone(AGENTS_DEFAULTS.dev),
+  workloads: structuredClone(WORKLOADS.dev),
+  mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.dev),
+  storage: structuredClone(STORAGE_DEFAULTS.dev),
 };

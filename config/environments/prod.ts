@@ -1,4 +1,9 @@
 import type { EnvironmentInput } from '../schema';
+import { AGENTS_DEFAULTS } from '../agents';
+import { DEFAULT_GPU_NODES } from '../gpu-nodes';
+import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { STORAGE_DEFAULTS } from '../storage';
+import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
 
 export const prod: EnvironmentInput = {
@@ -30,4 +35,9 @@ export const prod: EnvironmentInput = {
     database: { ...shared.grafanaPostgres },
   },
   fleet: { cpuNodes: 10, gpuNodes: 16, gpusPerNode: 8, pods: 600 },
+  gpuNodes: structuredClone(DEFAULT_GPU_NODES),
+  agents: structuredClone(AGENTS_DEFAULTS.prod),
+  workloads: structuredClone(WORKLOADS.prod),
+  mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.prod),
+  storage: structuredClone(STORAGE_DEFAULTS.prod),
 };

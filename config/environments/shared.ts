@@ -10,11 +10,13 @@ export const shared = {
   grafanaImage: { repository: 'docker.io/grafana/grafana', tag: '12.3.6' },
   // Created by hand or a secret store, never by this repo: keys `admin-user` and `admin-password`.
   grafanaAdminSecret: 'grafana-admin',
-  // The stack's PostgreSQL, deployed by a later issue, will serve here; point `host` at RDS or
-  // another server instead if you have one. The Secret holds the keys `username` and `password`.
+  // The stack's PostgreSQL (constructs/postgres.ts in moe-lab); point `host` at RDS or another
+  // server instead if you have one, with sslMode require. The Secret holds `username` and `password`.
   grafanaPostgres: {
     type: 'postgres',
-    host: 'postgresql.monitoring.svc.cluster.local:5432',
+    host: 'postgres.moe-lab.svc.cluster.local:5432',
+    // The in-cluster server serves no TLS yet; its NetworkPolicy admits only moe-lab and monitoring.
+    sslMode: 'disable',
     name: 'grafana',
     credentialsSecret: 'grafana-database',
   },

@@ -1,4 +1,9 @@
 import type { EnvironmentInput } from '../schema';
+import { AGENTS_DEFAULTS } from '../agents';
+import { DEFAULT_GPU_NODES } from '../gpu-nodes';
+import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { STORAGE_DEFAULTS } from '../storage';
+import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
 
 export const staging: EnvironmentInput = {
@@ -27,4 +32,9 @@ export const staging: EnvironmentInput = {
     database: { type: 'sqlite' },
   },
   fleet: { cpuNodes: 4, gpuNodes: 2, gpusPerNode: 8, pods: 200 },
+  gpuNodes: structuredClone(DEFAULT_GPU_NODES),
+  agents: structuredClone(AGENTS_DEFAULTS.staging),
+  workloads: structuredClone(WORKLOADS.staging),
+  mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.staging),
+  storage: structuredClone(STORAGE_DEFAULTS.staging),
 };

@@ -12,6 +12,7 @@ import { gpuRecorded } from './recorded/gpu';
 import { nodeRecorded } from './recorded/node';
 import { kubernetesRecorded } from './recorded/kubernetes';
 import { metaRecorded } from './recorded/meta';
+import { backupMetrics } from './backups';
 import type { MetricDefinition } from './types';
 
 export * from './types';
@@ -23,6 +24,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...nodeExporterMetrics,
   ...dcgmExporterMetrics,
   ...kubernetesMetrics,
+  ...backupMetrics,
   ...prometheusMetrics,
   ...moeTrainingRecorded,
   ...moeInferenceRecorded,

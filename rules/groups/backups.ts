@@ -1,13 +1,13 @@
 import { JOBS } from '../selectors';
+import { BACKUP } from '../thresholds';
 import type { RuleGroup } from '../types';
 
 /** What the backup alerts watch: the CronJobs of constructs/backups.ts, in the moe-lab namespace. */
 export const BACKUPS = {
   namespace: 'moe-lab',
   cronJobs: ['checkpoint-backup', 'postgres-backup', 'redis-backup'],
-  /** The backups run daily; a day and a half allows one late or retried run before alerting. */
-  maxAgeHours: 36,
 } as const;
+const maxAgeHours = BACKUP.maxAgeSeconds / 3600;
 
 const cronJobs = BACKUPS.cronJobs.join('|');
 // Jobs a CronJob creates are named `<cronjob>-<scheduled minute since epoch>`.
@@ -32,12 +32,12 @@ export const backupGroups: readonly RuleGroup[] = [
       },
       {
         alert: 'BackupTooOld',
-        expr: `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{job="${JOBS.kubeStateMetrics}", namespace="${BACKUPS.namespace}", cronjob=~"${cronJobs}"}) > ${BACKUPS.maxAgeHours * 3600}`,
+        expr: `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{job="${JOBS.kubeStateMetrics}", namespace="${BACKUPS.namespace}", cronjob=~"${cronJobs}"}) > ${BACKUP.maxAgeSeconds}`,
         severity: 'warning',
         priority: 'P2',
         dashboard: 'system',
-        summary: 'No successful {{ $labels.cronjob }} run for more than ' + `${BACKUPS.maxAgeHours}h`,
-        description: `CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} last succeeded {{ $value | humanizeDuration }} ago (more than ${BACKUPS.maxAgeHours}h); the newest backup in S3 is that old.`,
+        summary: 'No successful {{ $labels.cronjob }} run for more than ' + `${maxAgeHours}h`,
+        description: `CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} last succeeded {{ $value | humanizeDuration }} ago (more than ${maxAgeHours}h); the newest backup in S3 is that old.`,
       },
     ],
   },

@@ -1,3 +1,4 @@
+import { BACKUP } from '../thresholds';
 import { JOBS } from '../selectors';
 import { BACKUPS } from '../groups/backups';
 import type { Runbook } from './types';
@@ -32,7 +33,7 @@ export const backupRunbooks: readonly Runbook[] = [
   },
   {
     alert: 'BackupTooOld',
-    meaning: `A backup CronJob has not completed successfully for more than ${BACKUPS.maxAgeHours} hours, although it is scheduled daily.`,
+    meaning: `A backup CronJob has not completed successfully for more than ${BACKUP.maxAgeSeconds / 3600} hours, although it is scheduled daily.`,
     impact: 'The newest backup in S3 is older than a day and a half; a restore would lose everything since.',
     diagnosis: [
       {

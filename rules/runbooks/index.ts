@@ -1,3 +1,4 @@
+import { backupRunbooks } from './backups';
 import { gpuRunbooks } from './gpu';
 import { kubernetesRunbooks } from './kubernetes';
 import { mageLearnersRunbooks } from './mage-learners';
@@ -18,5 +19,6 @@ export const RUNBOOKS: readonly Runbook[] = [
   ...gpuRunbooks,
   ...nodeRunbooks,
   ...kubernetesRunbooks,
+  ...backupRunbooks,
   ...metaRunbooks,
 ];

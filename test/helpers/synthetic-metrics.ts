@@ -169,8 +169,12 @@ function labelSetsOf(metric: MetricDefinition, matched: ReadonlyMap<string, Read
   // Only what the catalog declares: a query matching a label or value it does not declare must come back empty.
   const own = (metric.labels ?? []).filter((l) => !TARGET_LABELS.has(l) && !DERIVED.has(l));
   const dimensions: LabelSet[][] = [];
-  for (const closed of CLOSED_DIMENSIONS.filter((d) => d.labels.some((label) => own.includes(label)))) dimensions.push([...closed.values]);
-  const closedLabels = new Set(CLOSED_DIMENSIONS.flatMap((d) => d.labels));
+  // A label the catalog enumerates for this metric takes the catalog's values (kube_job_failed's
+  // `condition` is true/false/unknown, not a node condition).
+  const enumerated = (label: string) => metric.labelValues?.[label] !== undefined;
+  const closedHere = CLOSED_DIMENSIONS.filter((d) => d.labels.some((label) => own.includes(label) && !enumerated(label)));
+  for (const closed of closedHere) dimensions.push([...closed.values]);
+  const closedLabels = new Set(closedHere.flatMap((d) => d.labels));
   for (const label of own.filter((l) => !closedLabels.has(l))) {
     const values = metric.labelValues?.[label] ?? OPEN_DEFAULTS[`${metric.name}.${label}`] ?? OPEN_DEFAULTS[label] ?? [`${label}-a`];
     dimensions.push(values.map((value) => ({ [label]: value })));

@@ -1,3 +1,4 @@
+import { backupCases } from './backups';
 import { gpuCases } from './gpu';
 import { kubernetesCases } from './kubernetes';
 import { mageLearnersCases } from './mage-learners';
@@ -19,5 +20,6 @@ export const RULE_TEST_CASES: Readonly<Record<string, readonly RuleTestCase[]>> 
   gpu: gpuCases,
   node: nodeCases,
   kubernetes: kubernetesCases,
+  backups: backupCases,
   meta: metaCases,
 };

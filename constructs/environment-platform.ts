@@ -1,0 +1,81 @@
+// The GPU platform of one environment: node agents, the ML workloads, their config and storage.
+// Split from environment.ts, which wires the monitoring stack, so each file stays readable.
+import type { EnvironmentConfig } from '../config';
+import { Backups } from './backups';
+import type { ComponentChart } from './component-chart';
+import { DcgmExporter } from './dcgm-exporter';
+import { KubeStateMetrics } from './kube-state-metrics';
+import { MageLearner } from './mage-learner';
+import { MageWorker } from './mage-worker';
+import { MlConfigMaps } from './ml-config-maps';
+import { MlStorage } from './ml-storage';
+import { MoeDashboard } from './moe-dashboard';
+import { MoeInference } from './moe-inference';
+import { MoeTrainer } from './moe-trainer';
+import { NodeExporter } from './node-exporter';
+import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { Postgres } from './postgres';
+import { PriorityClasses } from './priority-classes';
+import { Redis } from './redis';
+
+type ChartFactory = (component: string) => ComponentChart;
+
+/** Node agents in the monitoring namespace, the one namespace whose Pod Security allows host access. */
+export function buildAgents(chart: ChartFactory, env: EnvironmentConfig): ComponentChart {
+  const agentsChart = chart('agents');
+  const common = { namespace: env.namespaces.monitoring, instance: env.cluster.name, gpu: env.gpuNodes };
+  new NvidiaDevicePlugin(agentsChart, 'NvidiaDevicePlugin', { ...common, ...env.agents.devicePlugin });
+  new DcgmExporter(agentsChart, 'DcgmExporter', { ...common, ...env.agents.dcgmExporter });
+  new NodeExporter(agentsChart, 'NodeExporter', { ...common, ...env.agents.nodeExporter });
+  new KubeStateMetrics(agentsChart, 'KubeStateMetrics', { ...common, ...env.agents.kubeStateMetrics });
+  return agentsChart;
+}
+
+/** ML config, storage, databases, backups and the MoE and Mage workloads. */
+export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): ComponentChart[] {
+  const { namespaces, storage, workloads } = env;
+  const instance = env.cluster.name;
+
+  const mlConfigChart = chart('ml-config');
+  const mlConfig = new MlConfigMaps(mlConfigChart, 'MlConfigMaps', { namespace: namespaces.moeLab, instance, settings: env.mlConfig });
+
+  const storageChart = chart('moe-lab-storage');
+  const moeLab = { namespace: namespaces.moeLab, instance };
+  new MlStorage(storageChart, 'MlStorage', { ...moeLab, ...storage.volumes });
+  // Grafana (monitoring namespace) keeps its state in this PostgreSQL too.
+  const postgres = new Postgres(storageChart, 'Postgres', { ...moeLab, ...storage.postgres, clientNamespaces: [namespaces.monitoring] });
+  new Redis(storageChart, 'Redis', { ...moeLab, ...storage.redis });
+  new Backups(storageChart, 'Backups', {
+    ...moeLab,
+    settings: storage.backups,
+    maintenanceWindow: env.alerting.maintenanceWindow,
+    postgres: { image: storage.postgres.image, credentialsSecret: storage.postgres.credentialsSecret, database: postgres.database },
+    redis: { image: storage.redis.image, authSecret: storage.redis.authSecret },
+  });
+
+  const priorityChart = chart('priority-classes');
+  const priorities = new PriorityClasses(priorityChart, 'PriorityClasses', { instance });
+
+  const moeChart = chart('moe-workloads');
+  const moe = { ...moeLab, gpuNodes: env.gpuNodes };
+  new MoeTrainer(moeChart, 'MoeTrainer', {
+    ...moe,
+    settings: workloads.moeTrainer,
+    configChecksumOf: mlConfig.training.text + mlConfig.router.text,
+    priorityClassName: priorities.trainingClassName,
+  });
+  new MoeInference(moeChart, 'MoeInference', {
+    ...moe,
+    settings: workloads.moeInference,
+    configChecksumOf: mlConfig.inference.text + mlConfig.router.text,
+    priorityClassName: priorities.inferenceClassName,
+  });
+  new MoeDashboard(moeChart, 'Dashboard', { ...moe, settings: workloads.dashboard });
+
+  const mageChart = chart('mage-workloads');
+  const mage = { namespace: namespaces.mage, instance, gpuNodes: env.gpuNodes };
+  new MageWorker(mageChart, 'MageWorker', { ...mage, settings: workloads.mageWorker });
+  new MageLearner(mageChart, 'MageLearner', { ...mage, settings: workloads.mageLearner });
+
+  return [mlConfigChart, storageChart, priorityChart, moeChart, mageChart];
+}
