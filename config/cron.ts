@@ -139,20 +139,27 @@ export function firstFiringInWindow(schedule: CronSchedule, window: WeeklyWindow
  * (e.g. `storage.backups.schedules.postgres`) in the error.
  */
 export function assertOutsideWindow(field: string, expression: string, window: WeeklyWindow): void {
+  const problem = windowProblem(expression, window);
+  if (problem) throw new Error(`${field}: ${problem}`);
+}
+
+/** Why `expression` is unusable (unparseable, or firing inside `window`), or undefined when it is fine. */
+export function windowProblem(expression: string, window: WeeklyWindow): string | undefined {
   let schedule: CronSchedule;
   try {
     schedule = parseCron(expression);
   } catch (error) {
-    throw new Error(`${field}: ${(error as Error).message}`, { cause: error });
+    return (error as Error).message;
   }
   const firing = firstFiringInWindow(schedule, window);
   if (firing) {
     const day = WEEKDAY_NAMES[firing.getUTCDay()];
-    throw new Error(
-      `${field}: "${expression}" fires on ${day} at ${firing.toISOString().slice(11, 16)} UTC, inside the maintenance window ` +
-        `${window.weekdays.join(',')} ${window.start}-${window.end} ${window.location}; choose a time outside it`,
+    return (
+      `"${expression}" fires on ${day} at ${firing.toISOString().slice(11, 16)} UTC, inside the maintenance window ` +
+      `${window.weekdays.join(',')} ${window.start}-${window.end} ${window.location}; choose a time outside it`
     );
   }
+  return undefined;
 }
 
 /** A cron schedule this module can evaluate; the maintenance-window check needs the window and is done by the caller. */

@@ -1,7 +1,7 @@
 // Storage of the moe-lab workloads (model, checkpoint and data volumes), its PostgreSQL and Redis,
 // and their backups to S3. A fragment of the environment schema, with each environment's values.
 import { z } from 'zod';
-import { assertOutsideWindow, cronSchedule } from './cron';
+import { cronSchedule, windowProblem } from './cron';
 import { image, memoryQuantity, resources } from './primitives';
 import type { WeeklyWindow } from './schema';
 
@@ -110,11 +110,8 @@ export type StorageSettings = z.output<typeof storageSchema>;
  */
 export function checkBackupSchedules(storage: StorageSettings, window: WeeklyWindow, ctx: z.RefinementCtx): void {
   for (const [name, expression] of Object.entries(storage.backups.schedules)) {
-    try {
-      assertOutsideWindow(`storage.backups.schedules.${name}`, expression, window);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['storage', 'backups', 'schedules', name], message: (error as Error).message });
-    }
+    const problem = windowProblem(expression, window);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['storage', 'backups', 'schedules', name], message: problem });
   }
 }
 

@@ -94,6 +94,42 @@ describe('environment config', () => {
     ],
     ['zero Alertmanager replicas', (i) => (i.alerting.alertmanager.replicas = 0), ['alerting.alertmanager.replicas', 'at least 1']],
     ['memory limit too small for the fleet', (i) => (i.fleet.pods = 20000), ['prometheus.resources.memory.limit', 'active series']],
+    // The GPU platform, through the same path: typed ML ConfigMaps, workloads, storage and backups.
+    ['amp_dtype float8', (i) => (i.mlConfig.training.amp_dtype = 'float8' as never), ['mlConfig.training.amp_dtype', 'float16, bfloat16']],
+    [
+      'preload_top_k above the number of experts',
+      (i) => (i.mlConfig.inference.expert_cache.preload_top_k = 64),
+      ['mlConfig.inference.expert_cache.preload_top_k', 'num_experts'],
+    ],
+    ['expert cache policy fifo', (i) => (i.mlConfig.inference.expert_cache.policy = 'fifo' as never), ['expert_cache.policy', 'lru, lfu']],
+    [
+      'capacity factor below 1',
+      (i) => (i.mlConfig.router.expert_capacity_factor = 0.5),
+      ['mlConfig.router.expert_capacity_factor', 'at least 1'],
+    ],
+    ['a trainer without a GPU', (i) => (i.workloads.moeTrainer.gpus = 0), ['workloads.moeTrainer.gpus', 'at least 1']],
+    [
+      'one inference replica in prod',
+      (i) => (i.workloads.moeInference.replicas.min = 1),
+      ['workloads.moeInference.replicas.min', 'at least 2'],
+    ],
+    [
+      'a backup inside the maintenance window',
+      (i) => (i.storage.backups.schedules.postgres = '30 2 * * 0'),
+      ['storage.backups.schedules.postgres', 'inside the maintenance window'],
+    ],
+    [
+      'checkpoints on a ReadWriteOnce volume',
+      (i) => (i.storage.volumes.checkpoints.accessMode = 'ReadWriteOnce'),
+      ['storage.volumes.checkpoints.accessMode', 'ReadWriteMany'],
+    ],
+    ['an invalid S3 bucket name', (i) => (i.storage.backups.bucket = 'Moe_Backups'), ['storage.backups.bucket', 'S3 bucket name']],
+    ['an unknown GPU taint effect', (i) => (i.gpuNodes.taint.effect = 'Sometimes' as never), ['gpuNodes.taint.effect', 'NoSchedule']],
+    [
+      'more time slices than the device plugin allows',
+      (i) => (i.agents.devicePlugin.timeSlicing = { enabled: true, replicas: 64 }),
+      ['agents.devicePlugin.timeSlicing.replicas', 'at most 16'],
+    ],
   ];
 
   it.each(badCases)(
