@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { capacityProblems } from './capacity';
+import { gpuCapacityProblems } from './gpu-capacity';
 import { workloadsProblems } from './workloads';
 import { dev } from './environments/dev';
 import { prod } from './environments/prod';
@@ -44,6 +45,7 @@ function checkEnvironment(name: string, input: unknown): Checked {
     ...capacityProblems(parsed.data),
     // Production inference must keep serving through a node drain.
     ...workloadsProblems(parsed.data.workloads, name === 'prod'),
+    ...gpuCapacityProblems(parsed.data),
   ].map((p) => `environment "${name}": ${p.path}: ${p.message}`);
   return { problems, config: { name, ...parsed.data } };
 }

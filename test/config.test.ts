@@ -123,6 +123,8 @@ describe('environment config', () => {
       (i) => (i.storage.volumes.checkpoints.accessMode = 'ReadWriteOnce'),
       ['storage.volumes.checkpoints.accessMode', 'ReadWriteMany'],
     ],
+    ['a trainer wider than a GPU node', (i) => (i.fleet.gpusPerNode = 4), ['workloads.moeTrainer.gpus', 'a pod cannot span nodes']],
+    ['too few GPU nodes for the GPU workloads', (i) => (i.fleet.gpuNodes = 2), ['fleet.gpuNodes', 'at their maximum replicas request']],
     ['an invalid S3 bucket name', (i) => (i.storage.backups.bucket = 'Moe_Backups'), ['storage.backups.bucket', 'S3 bucket name']],
     ['an unknown GPU taint effect', (i) => (i.gpuNodes.taint.effect = 'Sometimes' as never), ['gpuNodes.taint.effect', 'NoSchedule']],
     [
