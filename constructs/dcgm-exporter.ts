@@ -1,3 +1,4 @@
+import { overrideLabel, type RelabelConfig } from './scrape-config';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -36,6 +37,19 @@ export interface DcgmExporterProps {
 }
 
 /** The Service and port name Prometheus's `dcgm-exporter` job selects; named once so they cannot drift. */
+/**
+ * With the kubelet pod-resources mount DCGM labels each GPU with the namespace, pod and container
+ * holding it; Prometheus files those as `exported_*` because the target's own pod labels win. The
+ * GPU's consumer is what users filter by, so it replaces the exporter's identity when there is one
+ * (an idle GPU keeps the exporter's); `node` and `instance` still say where the GPU is.
+ */
+export const DCGM_CONSUMER_RELABELING: readonly RelabelConfig[] = [
+  overrideLabel('exported_namespace', 'namespace'),
+  overrideLabel('exported_pod', 'pod'),
+  overrideLabel('exported_container', 'container'),
+  { regex: 'exported_(namespace|pod|container)', action: 'labeldrop' },
+];
+
 export const DCGM_EXPORTER_SERVICE = { name: 'dcgm-exporter', metricsPort: 'metrics' } as const;
 
 const NAME = 'dcgm-exporter';

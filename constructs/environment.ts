@@ -7,7 +7,8 @@ import { renderRuleFiles } from '../rules/render';
 import { JOBS } from '../rules/selectors';
 import { Alertmanager, ALERTMANAGER_SERVICE } from './alertmanager';
 import { ComponentChart } from './component-chart';
-import { DCGM_EXPORTER_SERVICE } from './dcgm-exporter';
+import { DCGM_CONSUMER_RELABELING, DCGM_EXPORTER_SERVICE } from './dcgm-exporter';
+import type { RelabelConfig } from './scrape-config';
 import { KUBE_STATE_METRICS_SERVICE } from './kube-state-metrics';
 import { NODE_EXPORTER_SERVICE } from './node-exporter';
 import { buildAgents, buildMlPlatform } from './environment-platform';
@@ -18,11 +19,16 @@ import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
 
 /** One job per monitoring component, so `job` names it and target-down alerts can say which one is down. */
 function monitoringServiceJobs(namespace: string) {
-  const job = (jobName: string, serviceName: string, portName: string, honorLabels = false) =>
-    serviceEndpointsJob({ jobName, namespace, serviceName, portName, honorLabels });
+  const job = (
+    jobName: string,
+    serviceName: string,
+    portName: string,
+    honorLabels = false,
+    metricRelabelConfigs?: readonly RelabelConfig[],
+  ) => serviceEndpointsJob({ jobName, namespace, serviceName, portName, honorLabels, metricRelabelConfigs });
   return [
     job(JOBS.nodeExporter, NODE_EXPORTER_SERVICE.name, NODE_EXPORTER_SERVICE.metricsPort),
-    job(JOBS.dcgmExporter, DCGM_EXPORTER_SERVICE.name, DCGM_EXPORTER_SERVICE.metricsPort),
+    job(JOBS.dcgmExporter, DCGM_EXPORTER_SERVICE.name, DCGM_EXPORTER_SERVICE.metricsPort, false, DCGM_CONSUMER_RELABELING),
     // kube-state-metrics reports on other pods: their namespace/pod labels must win over its own.
     job(JOBS.kubeStateMetrics, KUBE_STATE_METRICS_SERVICE.name, KUBE_STATE_METRICS_SERVICE.metricsPort, true),
     job(JOBS.prometheus, PROMETHEUS_SERVICE.name, PROMETHEUS_SERVICE.webPort),

@@ -84,6 +84,8 @@ export interface ServiceJobProps {
    * @default false
    */
   readonly honorLabels?: boolean;
+  /** Rewrites applied to every scraped series (`metric_relabel_configs`). @default - none */
+  readonly metricRelabelConfigs?: readonly RelabelConfig[];
 }
 
 /** A dedicated job for one Service's endpoints, so its `job` label (and target-down alerts) are stable. */
@@ -98,6 +100,7 @@ export function serviceEndpointsJob(props: ServiceJobProps): ScrapeJob {
       copyLabel(meta('service_name'), 'service'),
       ...podTargetLabels(),
     ],
+    ...(props.metricRelabelConfigs ? { metric_relabel_configs: props.metricRelabelConfigs } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
 import type { MetricDefinition } from './types';
 
-/** Labels dcgm-exporter puts on every `DCGM_FI_DEV_*` series, besides the target labels. */
+/**
+ * Labels dcgm-exporter puts on every `DCGM_FI_DEV_*` series, besides the target labels. On a GPU a pod
+ * holds, `namespace`/`pod`/`container` are that pod's (the scrape job's metric relabelling), else the exporter's.
+ */
 const GPU_LABELS = ['gpu', 'UUID', 'modelName', 'Hostname'];
 
 /** Metrics of the NVIDIA DCGM exporter on every GPU node (`DCGM_FI_DEV_*` fields). */

@@ -24,13 +24,30 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
   const started: StartedProcess[] = [];
   const requestedPaths: string[] = [];
   let app: Server;
+  let dcgm: Server;
   let work: string;
   let api: string;
-  let ports: { prometheus: number; nodeExporter: number; app: number; sidecar: number };
+  let ports: { prometheus: number; nodeExporter: number; app: number; sidecar: number; dcgm: number };
 
   beforeAll(async () => {
     work = tempDir('e2e-discovery');
-    ports = { prometheus: await freePort(), nodeExporter: await freePort(), app: await freePort(), sidecar: await freePort() };
+    ports = {
+      prometheus: await freePort(),
+      nodeExporter: await freePort(),
+      app: await freePort(),
+      sidecar: await freePort(),
+      dcgm: await freePort(),
+    };
+    // As DCGM reports with the kubelet pod-resources mount: GPU 0 held by a trainer pod, GPU 1 idle.
+    dcgm = createServer((_req, res) => {
+      res
+        .writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
+        .end(
+          'DCGM_FI_DEV_GPU_TEMP{gpu="0",UUID="GPU-0",namespace="moe-lab",pod="moe-trainer-7d9f",container="trainer"} 61\n' +
+            'DCGM_FI_DEV_GPU_TEMP{gpu="1",UUID="GPU-1"} 40\n',
+        );
+    });
+    await new Promise<void>((resolve) => dcgm.listen(ports.dcgm, '127.0.0.1', resolve));
     app = createServer((req, res) => {
       requestedPaths.push(req.url ?? '');
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end('e2e_app_ready 1\n');
@@ -95,6 +112,19 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
           }),
         },
       ],
+      'dcgm-exporter': [
+        {
+          targets: [`127.0.0.1:${ports.dcgm}`],
+          labels: {
+            __meta_kubernetes_namespace: 'monitoring',
+            __meta_kubernetes_service_name: 'dcgm-exporter',
+            __meta_kubernetes_endpointslice_port_name: 'metrics',
+            __meta_kubernetes_pod_name: 'dcgm-exporter-q7w2',
+            __meta_kubernetes_pod_node_name: 'node-b',
+            __meta_kubernetes_pod_container_name: 'dcgm-exporter',
+          },
+        },
+      ],
       'node-exporter': [
         {
           targets: [`127.0.0.1:${ports.nodeExporter}`],
@@ -123,6 +153,7 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
   afterAll(async () => {
     await Promise.all(started.map((p) => p.stop()));
     await new Promise((resolve) => app?.close(resolve));
+    await new Promise((resolve) => dcgm?.close(resolve));
     removeDir(work);
   });
 
@@ -159,6 +190,18 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
       return body.data.result.length > 0 ? body.data.result : undefined;
     });
     expect(series.map((s) => s.metric)).toEqual([{ node: 'node-a', namespace: 'monitoring', pod: 'node-exporter-x2k4' }]);
+  });
+
+  it('GIVEN DCGM series naming the pod that holds a GPU WHEN scraped THEN namespace/pod/container are that pod’s, an idle GPU keeps the exporter’s, and no exported_* label is left', async () => {
+    const series = await waitFor('DCGM_FI_DEV_GPU_TEMP', 30000, async () => {
+      const url = `${api}/api/v1/query?query=${encodeURIComponent('DCGM_FI_DEV_GPU_TEMP{job="dcgm-exporter"}')}`;
+      const body = (await (await fetch(url)).json()) as { data: { result: Array<{ metric: Record<string, string> }> } };
+      return body.data.result.length === 2 ? body.data.result.map((s) => s.metric) : undefined;
+    });
+    const byGpu = Object.fromEntries(series.map((metric) => [metric.gpu, metric]));
+    expect(byGpu['0']).toMatchObject({ namespace: 'moe-lab', pod: 'moe-trainer-7d9f', container: 'trainer', node: 'node-b' });
+    expect(byGpu['1']).toMatchObject({ namespace: 'monitoring', pod: 'dcgm-exporter-q7w2', container: 'dcgm-exporter', node: 'node-b' });
+    expect(series.flatMap((metric) => Object.keys(metric).filter((key) => key.startsWith('exported_')))).toEqual([]);
   });
 
   it('GIVEN the POD_NAME of the replica THEN the external labels carry cluster, environment and the replica name', async () => {
