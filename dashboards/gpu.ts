@@ -15,7 +15,7 @@ const ofGpus = (metric: string, ...matchers: string[]) => selector(metric, ...ma
 const perGpu = (expr: string) => `max by (cluster, node, gpu) (${expr})`;
 const field = (name: string) => perGpu(ofGpus(name, dcgmJob));
 // Series recorded per node (over all its GPUs) or per node and GPU keep only those labels: neither
-// the exporter's namespace nor, per node, a gpu applies to them.
+// the holding pod's namespace nor, per node, a gpu applies to them.
 const perNode = (metric: string) => selector(metric, ...filters('cluster', 'node'));
 const perNodeGpu = (metric: string) => perGpu(selector(metric, ...filters('cluster', 'node', 'gpu')));
 
@@ -40,7 +40,7 @@ export function gpuDashboard(): DashboardBuilder {
   return stackDashboard({
     uid: 'gpu',
     description:
-      "GPU health from the DCGM exporter: utilization, framebuffer, temperature, power, SM clocks and XID errors per node and GPU. Namespace is the DCGM exporter's.",
+      "GPU health from the DCGM exporter: utilization, framebuffer, temperature, power, SM clocks and XID errors per node and GPU. Namespace is that of the pod holding the GPU (the exporter's for an idle GPU).",
     tags: ['gpu', 'dcgm'],
     variables: { metric: 'DCGM_FI_DEV_GPU_TEMP', matchers: [dcgmJob], labels: ['node', 'gpu'] },
     rows: [
