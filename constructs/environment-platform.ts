@@ -14,7 +14,7 @@ import { MoeInference } from './moe-inference';
 import { MoeTrainer } from './moe-trainer';
 import { NodeExporter } from './node-exporter';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
-import { Postgres } from './postgres';
+import { Postgres, postgresHost } from './postgres';
 import { PriorityClasses } from './priority-classes';
 import { Redis } from './redis';
 
@@ -42,8 +42,15 @@ export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): Co
   const storageChart = chart('moe-lab-storage');
   const moeLab = { namespace: namespaces.moeLab, instance };
   new MlStorage(storageChart, 'MlStorage', { ...moeLab, ...storage.volumes });
-  // Grafana (monitoring namespace) keeps its state in this PostgreSQL too.
-  const postgres = new Postgres(storageChart, 'Postgres', { ...moeLab, ...storage.postgres, clientNamespaces: [namespaces.monitoring] });
+  // Grafana (monitoring namespace) keeps its state in this PostgreSQL when its config points here.
+  const grafanaDb = env.grafana.database;
+  const grafanaHere = grafanaDb.type === 'postgres' && grafanaDb.host === postgresHost(namespaces.moeLab);
+  const postgres = new Postgres(storageChart, 'Postgres', {
+    ...moeLab,
+    ...storage.postgres,
+    clientNamespaces: [namespaces.monitoring],
+    extraDatabases: grafanaHere ? [{ name: grafanaDb.name, credentialsSecret: grafanaDb.credentialsSecret }] : [],
+  });
   new Redis(storageChart, 'Redis', { ...moeLab, ...storage.redis });
   new Backups(storageChart, 'Backups', {
     ...moeLab,
