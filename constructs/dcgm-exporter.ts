@@ -1,3 +1,4 @@
+import { allowClients } from './network-policies';
 import { overrideLabel, type RelabelConfig } from './scrape-config';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -123,9 +124,12 @@ export class DcgmExporter extends Construct {
     grantHostAccess(this, this.daemonSet, container, NAME);
     useRuntimeDefaultSeccomp(this.daemonSet);
 
+    const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
+    // Only Prometheus, in this namespace, needs the metrics port.
+    allowClients(this, { namespace: props.namespace, labels: metadata.labels, pods, port: this.port, clientNamespaces: [] });
     new kplus.Service(this, 'Service', {
       metadata: { ...metadata, name: this.serviceName },
-      selector: kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) }),
+      selector: pods,
       ports: [{ name: DCGM_EXPORTER_SERVICE.metricsPort, port: this.port, targetPort: this.port }],
     });
   }

@@ -65,24 +65,29 @@ export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): Co
 
   const moeChart = chart('moe-workloads');
   const moe = { ...moeLab, gpuNodes: env.gpuNodes };
-  new MoeTrainer(moeChart, 'MoeTrainer', {
+  // Prometheus scrapes every workload from the monitoring namespace; inference also serves clients
+  // this stack does not know, so its port is open cluster-wide.
+  const scrapers = [namespaces.monitoring];
+  const trainer = new MoeTrainer(moeChart, 'MoeTrainer', {
     ...moe,
     settings: workloads.moeTrainer,
     configChecksumOf: mlConfig.training.text + mlConfig.router.text,
     priorityClassName: priorities.trainingClassName,
   });
-  new MoeInference(moeChart, 'MoeInference', {
+  trainer.workload.allowIngressFrom(scrapers);
+  const inference = new MoeInference(moeChart, 'MoeInference', {
     ...moe,
     settings: workloads.moeInference,
     configChecksumOf: mlConfig.inference.text + mlConfig.router.text,
     priorityClassName: priorities.inferenceClassName,
   });
-  new MoeDashboard(moeChart, 'Dashboard', { ...moe, settings: workloads.dashboard });
+  inference.workload.allowIngressFrom('cluster');
+  new MoeDashboard(moeChart, 'Dashboard', { ...moe, settings: workloads.dashboard }).workload.allowIngressFrom(scrapers);
 
   const mageChart = chart('mage-workloads');
   const mage = { namespace: namespaces.mage, instance, gpuNodes: env.gpuNodes };
-  new MageWorker(mageChart, 'MageWorker', { ...mage, settings: workloads.mageWorker });
-  new MageLearner(mageChart, 'MageLearner', { ...mage, settings: workloads.mageLearner });
+  new MageWorker(mageChart, 'MageWorker', { ...mage, settings: workloads.mageWorker }).workload.allowIngressFrom(scrapers);
+  new MageLearner(mageChart, 'MageLearner', { ...mage, settings: workloads.mageLearner }).workload.allowIngressFrom(scrapers);
 
   return [mlConfigChart, storageChart, priorityChart, moeChart, mageChart];
 }

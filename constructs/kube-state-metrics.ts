@@ -1,3 +1,4 @@
+import { allowClients } from './network-policies';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubeClusterRole, KubeClusterRoleBinding } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -108,9 +109,12 @@ export class KubeStateMetrics extends Construct {
     });
     useRuntimeDefaultSeccomp(this.deployment);
 
+    const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
+    // Only Prometheus, in this namespace, scrapes the metrics port; the telemetry port stays closed.
+    allowClients(this, { namespace: props.namespace, labels, pods, port: METRICS_PORT, clientNamespaces: [] });
     new kplus.Service(this, 'Service', {
       metadata: { ...metadata, name: this.serviceName },
-      selector: kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) }),
+      selector: pods,
       ports: [
         { name: KUBE_STATE_METRICS_SERVICE.metricsPort, port: METRICS_PORT, targetPort: METRICS_PORT },
         { name: KUBE_STATE_METRICS_SERVICE.telemetryPort, port: TELEMETRY_PORT, targetPort: TELEMETRY_PORT },

@@ -97,6 +97,9 @@ export class MlWorkload extends Construct {
   public readonly pods: kplus.Pods;
   public readonly labels: Record<string, string>;
   public readonly namespace: string;
+  public readonly port: number;
+  /** The `app` label, also the name of the Deployment, budget and policy. */
+  public readonly app: string;
 
   constructor(scope: Construct, id: string, props: MlWorkloadProps) {
     super(scope, id);
@@ -111,6 +114,8 @@ export class MlWorkload extends Construct {
     }
     const identity: ComponentIdentity = { name: props.app, component: props.component, instance: props.instance, version: props.image.tag };
     this.namespace = props.namespace;
+    this.port = port;
+    this.app = props.app;
     this.labels = { ...standardLabels(identity), app: props.app };
     this.pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
 
@@ -178,6 +183,25 @@ export class MlWorkload extends Construct {
       metadata: this.metadata(name),
       selector: this.pods,
       ports: [{ name: port.name, port: port.number, targetPort: port.number }],
+    });
+  }
+
+  /**
+   * A NetworkPolicy admitting traffic to the workload's port only from its own namespace and
+   * `clientNamespaces` (Prometheus' for scraping), or from every namespace (`'cluster'`, for a
+   * service whose clients are not known here). Egress stays open: jobs read S3 and model hubs.
+   */
+  allowIngressFrom(clientNamespaces: readonly string[] | 'cluster'): kplus.NetworkPolicy {
+    const peer =
+      clientNamespaces === 'cluster'
+        ? kplus.Pods.all(this, 'AllPods', { namespaces: kplus.Namespaces.all(this, 'AllNamespaces') })
+        : kplus.Pods.all(this, 'ClientPods', {
+            namespaces: kplus.Namespaces.select(this, 'ClientNamespaces', { names: [...new Set([this.namespace, ...clientNamespaces])] }),
+          });
+    return new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+      metadata: this.metadata(this.app),
+      selector: this.pods,
+      ingress: { rules: [{ peer, ports: [kplus.NetworkPolicyPort.tcp(this.port)] }] },
     });
   }
 

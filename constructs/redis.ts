@@ -6,7 +6,8 @@ import { containerResources, restrictedSecurityContext } from './container-defau
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
 import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels } from './stateful-set';
-import { allowClients, DATABASE_UID, databasePodSecurityContext } from './storage-patches';
+import { allowClients } from './network-policies';
+import { DATABASE_UID, databasePodSecurityContext } from './storage-patches';
 
 export interface RedisProps {
   /** Namespace of every object, e.g. `moe-lab`. */
