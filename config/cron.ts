@@ -23,8 +23,8 @@ interface FieldSpec {
 
 const MINUTE: FieldSpec = { name: 'minute', min: 0, max: 59 };
 const HOUR: FieldSpec = { name: 'hour', min: 0, max: 23 };
-// 7 is Sunday too in standard cron; it is folded onto 0.
-const WEEKDAY: FieldSpec = { name: 'day-of-week', min: 0, max: 7 };
+// 0–6 with Sunday as 0: the CronJob controller's parser refuses the 7 some crons accept.
+const WEEKDAY: FieldSpec = { name: 'day-of-week', min: 0, max: 6 };
 
 function fail(expression: string, detail: string): never {
   throw new Error(`cron schedule "${expression}": ${detail}; ${SUPPORTED}`);
@@ -69,7 +69,7 @@ export function parseCron(expression: string): CronSchedule {
   // A weekly window can only be checked exactly against a weekly-periodic schedule.
   if (dayOfMonth !== '*') fail(expression, `day-of-month "${dayOfMonth}" is not supported`);
   if (month !== '*') fail(expression, `month "${month}" is not supported`);
-  const weekdays = new Set([...parseField(expression, WEEKDAY, dayOfWeek)].map((day) => day % 7));
+  const weekdays = new Set(parseField(expression, WEEKDAY, dayOfWeek));
   return {
     expression,
     minutes: parseField(expression, MINUTE, minute),

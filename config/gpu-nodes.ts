@@ -20,7 +20,7 @@ export const gpuNodesSchema = z.strictObject({
 
 export type GpuNodeSettings = z.output<typeof gpuNodesSchema>;
 
-/** The labelling and taint the EKS GPU node groups of every environment use (the Pulumi program sets them). */
+/** The labelling and taint the EKS GPU node groups of every environment must carry (the Pulumi program's node groups will set them). */
 export const DEFAULT_GPU_NODES: GpuNodeSettings = {
   label: { key: 'nvidia.com/gpu.present', value: 'true' },
   taint: { key: 'nvidia.com/gpu', effect: 'NoSchedule' },

@@ -149,8 +149,9 @@ function storageFor(
       roleArn: `arn:aws:iam::${account}:role/moe-lab-backup-${env}`,
       awsCliImage: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.17.50' },
       resources: small,
-      // Staggered so the three jobs do not compete for the same network and disk, all well outside Sunday 02:00-04:00 UTC.
-      schedules: { checkpoints: '15 5 * * *', postgres: '30 1 * * *', redis: '45 1 * * *' },
+      // Staggered so the three jobs do not compete for the same network and disk. The dumps start
+      // early enough that even a late start plus their one-hour deadline ends before Sunday 02:00 UTC.
+      schedules: { checkpoints: '15 5 * * *', postgres: '30 0 * * *', redis: '45 0 * * *' },
     },
   } as const satisfies StorageInput;
 }

@@ -49,3 +49,8 @@ export function grantHostAccess(scope: Construct, workload: kplus.Workload, cont
     });
   }
 }
+
+/** A toleration with no key, which matches every taint; cdk8s-plus-27 requires a key for each one. */
+export function tolerateEveryTaint(workload: IConstruct): void {
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ operator: 'Exists' }]));
+}

@@ -121,6 +121,8 @@ export class DcgmExporter extends Construct {
     container.mount(COUNTERS_DIR, kplus.Volume.fromConfigMap(this, 'CountersVolume', counters, { name: 'counters' }), { readOnly: true });
     // The read-only root filesystem leaves /tmp for the host engine's scratch files.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
+    // The embedded host engine writes nv-hostengine.log there; the root filesystem is read-only.
+    container.mount('/var/log', kplus.Volume.fromEmptyDir(this, 'LogVolume', 'log'));
     grantHostAccess(this, this.daemonSet, container, NAME);
     useRuntimeDefaultSeccomp(this.daemonSet);
 

@@ -21,7 +21,8 @@ export function spreadPods(workload: IConstruct, matchLabels: Record<string, str
   ApiObject.of(workload).addJsonPatch(
     JsonPatch.add(
       '/spec/template/spec/topologySpreadConstraints',
-      constraints.map((constraint) => ({ maxSkew: 1, ...constraint, labelSelector: { matchLabels } })),
+      // Honor: nodes whose taints the pods do not tolerate do not count as empty domains.
+      constraints.map((constraint) => ({ maxSkew: 1, nodeTaintsPolicy: 'Honor', ...constraint, labelSelector: { matchLabels } })),
     ),
   );
 }

@@ -79,6 +79,17 @@ export interface MlWorkloadProps {
    */
   readonly maxUnavailable?: number;
   /**
+   * How long a stopping pod may take: a trainer writes its checkpoint before it exits.
+   * @default 30 seconds
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * ConfigMaps mounted as files only: keys that are not valid environment variable names (dotted
+   * nested settings) would be skipped by envFrom with a warning on every start.
+   * @default []
+   */
+  readonly fileConfigMaps?: readonly string[];
+  /**
    * How a new version replaces the pods.
    * @default - rolling, one extra pod at a time, none unavailable
    */
@@ -129,6 +140,7 @@ export class MlWorkload extends Construct {
           maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
         }),
       select: false,
+      terminationGracePeriod: props.terminationGracePeriod,
       // The workloads call no Kubernetes API, so their pods get no token.
       automountServiceAccountToken: false,
       securityContext: nonRootPodSecurityContext(),
@@ -149,13 +161,17 @@ export class MlWorkload extends Construct {
       // Tags are pinned, so a cached image is the right one.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: props.port.name, number: props.port.number }],
-      envVariables: Object.fromEntries(Object.entries(props.env ?? {}).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)])),
+      envVariables: Object.fromEntries(
+        // HOME on the writable /tmp: the root filesystem is read-only, and tools (Triton's cache, pip) write under HOME.
+        Object.entries({ HOME: '/tmp', ...props.env }).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)]),
+      ),
       resources: containerResources(props.resources),
       securityContext: restrictedSecurityContext(),
       ...probes(props.port.number, props.healthPath, props.startupTimeout ?? Duration.minutes(10)),
     });
     this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.gibibytes(1) }));
     for (const name of props.configMaps ?? []) this.useConfigMap(name);
+    for (const name of props.fileConfigMaps ?? []) this.mountConfigMap(name);
     useRuntimeDefaultSeccomp(this.deployment);
     if (props.priorityClassName !== undefined) usePriorityClass(this.deployment, props.priorityClassName);
 
@@ -164,6 +180,9 @@ export class MlWorkload extends Construct {
     } else {
       onGpuNodes(this.deployment, props.gpuNodes);
       requestGpus(this.deployment, 0, props.gpus);
+      // NCCL and DataLoader workers share memory through /dev/shm, 64 MiB by default in a container;
+      // a memory-backed emptyDir is bounded by, and counted against, the container's memory limit.
+      this.container.mount('/dev/shm', kplus.Volume.fromEmptyDir(this, 'ShmVolume', 'shm', { medium: kplus.EmptyDirMedium.MEMORY }));
     }
 
     new KubePodDisruptionBudget(this, 'Budget', {
@@ -212,10 +231,15 @@ export class MlWorkload extends Construct {
   }
 
   private useConfigMap(name: string): void {
-    const configMap = kplus.ConfigMap.fromConfigMapName(this, `${name}ConfigMap`, name);
+    const configMap = this.mountConfigMap(name);
     this.container.env.copyFrom(kplus.Env.fromConfigMap(configMap));
+  }
+
+  private mountConfigMap(name: string): kplus.IConfigMap {
+    const configMap = kplus.ConfigMap.fromConfigMapName(this, `${name}ConfigMap`, name);
     const volume = kplus.Volume.fromConfigMap(this, `${name}Volume`, configMap, { name });
     this.container.mount(`${CONFIG_ROOT}/${name}`, volume, { readOnly: true });
+    return configMap;
   }
 }
 

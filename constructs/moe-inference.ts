@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
 import type { MoeInferenceSettings } from '../config/workloads';
 import { ROUTER_CONFIG } from '../rules/runbooks/workload-config';
+import { INFERENCE_CONFIG } from './ml-config-maps';
 import { MlWorkload } from './ml-workload';
 import { spreadPods } from './ml-workload-patches';
 
 /** The inference server's own settings; the ConfigMap itself is made by the ML config construct. */
-export const INFERENCE_CONFIG = 'inference-config';
 
 export interface MoeInferenceProps {
   /** The MoE lab namespace (`namespaces.moeLab`). */
@@ -53,7 +53,9 @@ export class MoeInference extends Construct {
       // No fixed count: the autoscaler owns it, and a fixed one would reset it on every apply.
       port: http,
       healthPath: '/health',
-      configMaps: [INFERENCE_CONFIG, ROUTER_CONFIG],
+      configMaps: [ROUTER_CONFIG],
+      // Its nested settings have dotted keys (expert_cache.size_gb): files, not environment variables.
+      fileConfigMaps: [INFERENCE_CONFIG],
       configChecksumOf: props.configChecksumOf,
       priorityClassName: props.priorityClassName,
     });

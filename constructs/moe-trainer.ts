@@ -63,6 +63,8 @@ export class MoeTrainer extends Construct {
       healthPath: '/health',
       // Restoring a large checkpoint onto the GPUs can take a long time.
       startupTimeout: Duration.minutes(30),
+      // Stopping (preemption, a config change, a drain) lets it write a checkpoint first.
+      terminationGracePeriod: Duration.minutes(10),
       configMaps: [TRAINING_CONFIG, ROUTER_CONFIG],
       configChecksumOf: props.configChecksumOf,
       env: { CHECKPOINT_PATH: TRAINER_STORAGE.checkpoints },

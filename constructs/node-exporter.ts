@@ -2,8 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../config';
-import type { GpuNodeSettings } from '../config/gpu-nodes';
-import { grantHostAccess } from './agent-patches';
+import { grantHostAccess, tolerateEveryTaint } from './agent-patches';
 import { containerResources } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { hostAgentPodSecurityContext, hostAgentSecurityContext, HOST_ACCESS } from './host-access';
@@ -18,8 +17,6 @@ export interface NodeExporterProps {
   /** `quay.io/prometheus/node-exporter`, pinned. */
   readonly image: ImageSettings;
   readonly resources: ResourceSettings;
-  /** The GPU taint, tolerated so GPU nodes report too. */
-  readonly gpu: GpuNodeSettings;
   /**
    * Port on the node (the pod shares the node's network).
    * @default 9100
@@ -69,7 +66,8 @@ export class NodeExporter extends Construct {
     });
     selectPodsByStableLabels(this.daemonSet, identity);
     // Every node, whatever its taint: a node without node-exporter is a node nobody watches.
-    this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists(props.gpu.taint.key)));
+    // Every node, whatever its taints (GPU, CriticalAddonsOnly, …): an unmonitored node is a blind spot.
+    tolerateEveryTaint(this.daemonSet);
 
     const probe = (periodSeconds: number) =>
       kplus.Probe.fromHttpGet('/', { port: this.port, periodSeconds: Duration.seconds(periodSeconds) });

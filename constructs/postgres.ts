@@ -47,7 +47,8 @@ const INIT_DIR = '/docker-entrypoint-initdb.d';
 const EXTRA_CREDENTIALS_DIR = '/etc/postgres/databases';
 
 /**
- * The entrypoint runs this once, after initdb. psql reads each login from its Secret's files with
+ * The entrypoint runs this once, after initdb (executable, so it runs in its own shell rather than
+ * being sourced into the entrypoint's). psql reads each login from its Secret's files with
  * `\set … \`cat …\``, so no password reaches an environment variable or a command line.
  */
 export function renderInitScript(databases: readonly ExtraDatabase[]): string {
@@ -156,7 +157,9 @@ export class Postgres extends Construct {
         metadata: metadata('postgres-init'),
         data: { '10-databases.sh': renderInitScript(extra) },
       });
-      container.mount(INIT_DIR, kplus.Volume.fromConfigMap(this, 'InitVolume', init, { name: 'init' }), { readOnly: true });
+      container.mount(INIT_DIR, kplus.Volume.fromConfigMap(this, 'InitVolume', init, { name: 'init', defaultMode: 0o755 }), {
+        readOnly: true,
+      });
       for (const db of extra) {
         const credentials = kplus.Secret.fromSecretName(this, `Credentials-${db.name}`, db.credentialsSecret);
         const volume = kplus.Volume.fromSecret(this, `CredentialsVolume-${db.name}`, credentials, {

@@ -41,6 +41,8 @@ export function addDataVolumePerReplica(
   labels: Record<string, string>,
   mountPath: string,
 ): void {
-  addVolumeClaimTemplate(statefulSet, { name: DATA_CLAIM, storageClass: storage.storageClass, size: storage.size, labels });
+  // Claim templates cannot change on an existing StatefulSet: a version label there would block every image upgrade.
+  const { 'app.kubernetes.io/version': _version, ...stableLabels } = labels;
+  addVolumeClaimTemplate(statefulSet, { name: DATA_CLAIM, storageClass: storage.storageClass, size: storage.size, labels: stableLabels });
   mountClaimTemplate(statefulSet, 0, DATA_CLAIM, mountPath);
 }

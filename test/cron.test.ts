@@ -15,8 +15,9 @@ describe('parseCron', () => {
     expect([...parseCron('*/20 0 * * *').minutes]).toEqual([0, 20, 40]);
   });
 
-  it('GIVEN day-of-week 7 WHEN parsed THEN it means Sunday, as in standard cron', () => {
-    expect(cronMatches(parseCron('0 3 * * 7'), at('2025-01-05T03:00:00'))).toBe(true);
+  it('GIVEN day-of-week 7 WHEN parsed THEN it is refused, as the CronJob controller refuses it; Sunday is 0', () => {
+    expect(() => parseCron('0 3 * * 7')).toThrow(/day-of-week/);
+    expect(cronMatches(parseCron('0 3 * * 0'), at('2025-01-05T03:00:00'))).toBe(true);
   });
 
   it.each([

@@ -58,6 +58,18 @@ describe.each(ENVIRONMENT_NAMES)('manifests of %s', (env) => {
     expect(hostAccessViolations(objectsOf(env).map(({ object }) => object))).toEqual([]);
   });
 
+  it('GIVEN every StatefulSet THEN its volume claim templates carry no version label, which would block image upgrades', () => {
+    const templates = objectsOf(env)
+      .filter(({ object }) => object.kind === 'StatefulSet')
+      .flatMap(({ object }) =>
+        ((object.spec as { volumeClaimTemplates?: KubeObject[] }).volumeClaimTemplates ?? []).map((t) => [object.metadata.name, t]),
+      );
+    expect(templates.length).toBeGreaterThan(0);
+    expect(
+      templates.filter(([, t]) => (t as KubeObject).metadata.labels?.['app.kubernetes.io/version'] !== undefined).map(([name]) => name),
+    ).toEqual([]);
+  });
+
   it('GIVEN every ConfigMap THEN it fits the 256 KiB that client-side apply can store in its last-applied annotation', () => {
     const configMaps = objectsOf(env).filter(({ object }) => object.kind === 'ConfigMap');
     expect(configMaps.length).toBeGreaterThanOrEqual(3);

@@ -231,14 +231,26 @@ describe.each(['dev', 'staging', 'prod'] as const)('ML workloads with the %s set
       settings.moeInference.replicas.max,
     ]);
     const pod = podOf(objects, 'moe-inference');
-    expect(pod.topologySpreadConstraints?.map((c) => c.topologyKey).sort()).toEqual([
-      'kubernetes.io/hostname',
-      'topology.kubernetes.io/zone',
+    // Hard one-per-node spread, soft zone spread; tainted nodes the pods cannot use are not counted as empty.
+    expect(
+      (pod.topologySpreadConstraints ?? [])
+        .map((c) => [
+          c.topologyKey,
+          (c as { whenUnsatisfiable?: string }).whenUnsatisfiable,
+          (c as { nodeTaintsPolicy?: string }).nodeTaintsPolicy,
+        ])
+        .sort(),
+    ).toEqual([
+      ['kubernetes.io/hostname', 'DoNotSchedule', 'Honor'],
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', 'Honor'],
     ]);
     const podLabels = deployment.spec!.template!.metadata!.labels!;
     for (const constraint of pod.topologySpreadConstraints ?? [])
       expect(podLabels).toEqual(expect.objectContaining(constraint.labelSelector.matchLabels));
-    expect(pod.containers[0].envFrom?.map((from) => from.configMapRef?.name)).toContain('inference-config');
+    // inference-config's dotted keys are no environment variable names: it arrives as files only.
+    expect(pod.containers[0].envFrom?.map((from) => from.configMapRef?.name)).toEqual(['router-config']);
+    const configMount = pod.containers[0].volumeMounts.find((m) => m.mountPath === '/etc/moe-lab/inference-config');
+    expect(pod.volumes.find((v) => v.name === configMount?.name)?.configMap?.name).toBe('inference-config');
     expect(pod.priorityClassName).toBe('moe-inference');
   });
 
