@@ -42,7 +42,7 @@ export function addDataVolumePerReplica(
   mountPath: string,
 ): void {
   // Claim templates cannot change on an existing StatefulSet: a version label there would block every image upgrade.
-  const { 'app.kubernetes.io/version': _version, ...stableLabels } = labels;
+  const stableLabels = Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/version'));
   addVolumeClaimTemplate(statefulSet, { name: DATA_CLAIM, storageClass: storage.storageClass, size: storage.size, labels: stableLabels });
   mountClaimTemplate(statefulSet, 0, DATA_CLAIM, mountPath);
 }
