@@ -21,7 +21,13 @@ export interface BackupsProps {
   /** No schedule may fire inside it (`alerting.maintenanceWindow`). */
   readonly maintenanceWindow: WeeklyWindow;
   /** Image with pg_dump, the same major version as the server. */
-  readonly postgres: { readonly image: ImageSettings; readonly credentialsSecret: string; readonly database: string };
+  readonly postgres: {
+    readonly image: ImageSettings;
+    readonly credentialsSecret: string;
+    readonly database: string;
+    /** Other databases of the same server (Grafana's), dumped beside the main one. @default - none */
+    readonly extraDatabases?: readonly string[];
+  };
   /** Image with redis-cli, and the Secret holding the server's password. */
   readonly redis: { readonly image: ImageSettings; readonly authSecret: string };
 }
@@ -80,13 +86,18 @@ export class Backups extends Construct {
 
     const postgres = this.cronJob('Postgres', BACKUP_CRONJOBS.postgres, props.settings.schedules.postgres, Duration.hours(1));
     const credentials = kplus.Secret.fromSecretName(this, 'PostgresCredentials', props.postgres.credentialsSecret);
-    const dumpFile = `${STAGING_DIR}/${props.postgres.database}.dump`;
+    const databases = [props.postgres.database, ...(props.postgres.extraDatabases ?? [])];
+    const server = `-h ${POSTGRES_SERVICE.name} -p ${POSTGRES_SERVICE.port}`;
     const dump = postgres.addInitContainer({
       name: 'pg-dump',
       image: `${props.postgres.image.repository}:${props.postgres.image.tag}`,
       command: ['/bin/sh', '-c'],
-      // Custom format is compressed and restores selectively with pg_restore.
-      args: [`exec pg_dump -h ${POSTGRES_SERVICE.name} -p ${POSTGRES_SERVICE.port} -d ${props.postgres.database} -Fc -f ${dumpFile}`],
+      // One custom-format dump per database (compressed, restores selectively with pg_restore), plus
+      // the roles, which pg_dump leaves out and a restore into a new server needs first.
+      args: [
+        `set -e; for db in ${databases.join(' ')}; do pg_dump ${server} -d "$db" -Fc -f "${STAGING_DIR}/$db.dump"; done; ` +
+          `exec pg_dumpall ${server} --globals-only -f ${STAGING_DIR}/globals.sql`,
+      ],
       envVariables: {
         PGUSER: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'username' }),
         PGPASSWORD: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'password' }),
@@ -96,7 +107,7 @@ export class Backups extends Construct {
     });
     const pgUpload = this.uploader(
       postgres,
-      `exec aws s3 cp ${dumpFile} "${s3}/postgres/${props.postgres.database}-${timestamp}.dump" --only-show-errors`,
+      `exec aws s3 cp ${STAGING_DIR}/ "${s3}/postgres/${timestamp}/" --recursive --only-show-errors`,
     );
     this.shareStagingDir('Postgres', dump, pgUpload);
 

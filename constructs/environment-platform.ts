@@ -56,7 +56,12 @@ export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): Co
     ...moeLab,
     settings: storage.backups,
     maintenanceWindow: env.alerting.maintenanceWindow,
-    postgres: { image: storage.postgres.image, credentialsSecret: storage.postgres.credentialsSecret, database: postgres.database },
+    postgres: {
+      image: storage.postgres.image,
+      credentialsSecret: storage.postgres.credentialsSecret,
+      database: postgres.database,
+      extraDatabases: postgres.extraDatabases,
+    },
     redis: { image: storage.redis.image, authSecret: storage.redis.authSecret },
   });
 

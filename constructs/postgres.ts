@@ -85,6 +85,8 @@ export class Postgres extends Construct {
   public readonly serviceName: string = POSTGRES_SERVICE.name;
   public readonly port: number = POSTGRES_SERVICE.port;
   public readonly database: string;
+  /** The databases created for other components, which backups dump too. */
+  public readonly extraDatabases: readonly string[];
   public readonly statefulSet: kplus.StatefulSet;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
@@ -145,6 +147,7 @@ export class Postgres extends Construct {
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
     container.mount('/dev/shm', kplus.Volume.fromEmptyDir(this, 'ShmVolume', 'shm', { medium: kplus.EmptyDirMedium.MEMORY }));
     const extra = props.extraDatabases ?? [];
+    this.extraDatabases = extra.map((db) => db.name);
     for (const db of extra) {
       if (!DATABASE_NAME.test(db.name) || db.name === this.database) {
         throw new Error(

@@ -21,7 +21,8 @@ const props = (settings: Partial<BackupsProps['settings']> = {}): BackupsProps =
   instance: 'moe-prod',
   settings: { ...structuredClone(prod.backups), ...settings } as BackupsProps['settings'],
   maintenanceWindow: WINDOW,
-  postgres: { image: prod.postgres.image, credentialsSecret: 'postgres-credentials', database: 'moe_lab' },
+  // As in prod, where Grafana keeps its state in the same server.
+  postgres: { image: prod.postgres.image, credentialsSecret: 'postgres-credentials', database: 'moe_lab', extraDatabases: ['grafana'] },
   redis: { image: prod.redis.image, authSecret: 'redis-auth' },
 });
 const synth = (p: BackupsProps): KubeObject[] => {
@@ -93,12 +94,16 @@ describe('Backups', () => {
 
   it('GIVEN the database backups WHEN synthesized THEN a dump container hands its file to the upload container via an emptyDir', () => {
     const pg = podOf(cronJob(objects, 'postgres-backup'));
-    expect(pg.initContainers[0].args.join(' ')).toMatch(/pg_dump -h postgres -p 5432 -d moe_lab -Fc -f \/backup\/moe_lab.dump/);
+    // Every database of the server and the roles are dumped.
+    const dump = pg.initContainers[0].args.join(' ');
+    expect(dump).toContain('for db in moe_lab grafana; do pg_dump -h postgres -p 5432 -d "$db" -Fc -f "/backup/$db.dump"; done');
+    expect(dump).toContain('pg_dumpall -h postgres -p 5432 --globals-only -f /backup/globals.sql');
     expect(pg.initContainers[0].env).toContainEqual({
       name: 'PGPASSWORD',
       valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } },
     });
-    expect(pg.containers[0].args.join(' ')).toContain('aws s3 cp /backup/moe_lab.dump "s3://moe-lab-backups-prod/postgres/moe_lab-');
+    expect(pg.containers[0].args.join(' ')).toContain('aws s3 cp /backup/ "s3://moe-lab-backups-prod/postgres/');
+    expect(pg.containers[0].args.join(' ')).toContain('--recursive');
     const redis = podOf(cronJob(objects, 'redis-backup'));
     expect(redis.initContainers[0].command).toEqual(['redis-cli', '-h', 'redis', '-p', '6379', '--rdb', '/backup/dump.rdb']);
     expect(redis.containers[0].args.join(' ')).toContain('s3://moe-lab-backups-prod/redis/dump-');
