@@ -3,6 +3,7 @@
 // storage may be unavailable). Only what the backups need is supported; the rest is refused loudly.
 import { z } from 'zod';
 import type { WeeklyWindow } from './schema';
+import { wallClock, WEEKDAYS } from './wall-clock';
 
 /** A parsed schedule: the minutes, hours and weekdays (0 = Sunday) on which it fires. */
 export interface CronSchedule {
@@ -83,31 +84,12 @@ export function cronMatches(schedule: CronSchedule, date: Date): boolean {
   return schedule.minutes.has(date.getUTCMinutes()) && schedule.hours.has(date.getUTCHours()) && schedule.weekdays.has(date.getUTCDay());
 }
 
-const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-
-/** Weekday (0 = Sunday) and minute of the day of `date` in the IANA time zone `location`. */
-function wallClock(date: Date, location: string): { weekday: number; minute: number } {
-  if (location === 'UTC') return { weekday: date.getUTCDay(), minute: date.getUTCHours() * 60 + date.getUTCMinutes() };
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: location,
-    weekday: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    weekday: WEEKDAY_NAMES.indexOf(part('weekday').toLowerCase() as (typeof WEEKDAY_NAMES)[number]),
-    minute: Number(part('hour')) * 60 + Number(part('minute')),
-  };
-}
-
 const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
 /** Whether `date` lies in the window `[start, end)` on one of its weekdays, as Alertmanager reads it. */
 export function isInWeeklyWindow(window: WeeklyWindow, date: Date): boolean {
   const { weekday, minute } = wallClock(date, window.location);
-  const onDay = window.weekdays.some((day) => WEEKDAY_NAMES.indexOf(day) === weekday);
+  const onDay = window.weekdays.some((day) => WEEKDAYS.indexOf(day) === weekday);
   return onDay && minute >= minutesOf(window.start) && minute < minutesOf(window.end);
 }
 
@@ -153,7 +135,7 @@ export function windowProblem(expression: string, window: WeeklyWindow): string 
   }
   const firing = firstFiringInWindow(schedule, window);
   if (firing) {
-    const day = WEEKDAY_NAMES[firing.getUTCDay()];
+    const day = WEEKDAYS[firing.getUTCDay()];
     return (
       `"${expression}" fires on ${day} at ${firing.toISOString().slice(11, 16)} UTC, inside the maintenance window ` +
       `${window.weekdays.join(',')} ${window.start}-${window.end} ${window.location}; choose a time outside it`

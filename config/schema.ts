@@ -4,6 +4,7 @@ import { gpuNodesSchema } from './gpu-nodes';
 import { mlConfigSchema } from './ml-config';
 import { AWS_REGION, dnsLabel, duration, image, resources, memoryQuantity } from './primitives';
 import { checkBackupSchedules, storageSchema } from './storage';
+import { WEEKDAYS } from './wall-clock';
 import { workloadsSchema } from './workloads';
 
 export { cpuQuantity, duration, image, memoryQuantity, resources } from './primitives';
@@ -26,7 +27,6 @@ const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s]*)?$/;
 const EMAIL = /^[^\s@]+@[a-z0-9.-]+\.[a-z]+$/;
 const HOST_PORT = /^[a-z0-9.-]+:\d{1,5}$/;
 const CLOCK = /^([01]\d|2[0-4]):[0-5]\d$/;
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 const httpsUrl = z
   .string()
@@ -186,7 +186,7 @@ export type AlertingSettings = z.output<typeof alertingSchema>;
 export type GrafanaSettings = z.output<typeof grafanaSchema>;
 export type GrafanaDatabaseSettings = GrafanaSettings['database'];
 export type WeeklyWindow = z.output<typeof weeklyWindow>;
-export type Weekday = (typeof WEEKDAYS)[number];
+export type { Weekday } from './wall-clock';
 
 /** A validated environment: its name plus its settings. */
 export interface EnvironmentConfig extends EnvironmentSettings {

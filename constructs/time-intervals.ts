@@ -1,7 +1,8 @@
 // Alertmanager's named time intervals (`time_intervals:` in alertmanager.yml), built from the weekly
 // windows of the environment config, and the same containment test Alertmanager runs, so unit tests
 // can say "Sunday 02:30 UTC is inside the maintenance window" without starting a server.
-import type { Weekday, WeeklyWindow } from '../config';
+import type { WeeklyWindow } from '../config';
+import { wallClock, WEEKDAYS, type Weekday } from '../config/wall-clock';
 
 /** `[start_time, end_time)` in minutes of the day; `end_time` may be `24:00`. */
 export interface TimeRange {
@@ -24,8 +25,6 @@ export interface TimeInterval {
   readonly time_intervals: readonly TimeIntervalSpec[];
 }
 
-/** Sunday first, as Go's time.Weekday and Alertmanager number them. */
-const WEEKDAY_ORDER: readonly Weekday[] = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const CLOCK = /^(\d{2}):(\d{2})$/;
 const INTERVAL_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -48,12 +47,12 @@ function isKnownTimeZone(location: string): boolean {
 
 /** Consecutive days collapse into Alertmanager ranges: monday…friday becomes `monday:friday`. */
 function weekdayRanges(days: readonly Weekday[]): string[] {
-  const indices = [...new Set(days.map((day) => WEEKDAY_ORDER.indexOf(day)))].sort((a, b) => a - b);
+  const indices = [...new Set(days.map((day) => WEEKDAYS.indexOf(day)))].sort((a, b) => a - b);
   const ranges: string[] = [];
   for (let i = 0; i < indices.length;) {
     let j = i;
     while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
-    const [first, last] = [WEEKDAY_ORDER[indices[i]], WEEKDAY_ORDER[indices[j]]];
+    const [first, last] = [WEEKDAYS[indices[i]], WEEKDAYS[indices[j]]];
     ranges.push(i === j ? first : `${first}:${last}`);
     i = j + 1;
   }
@@ -68,7 +67,7 @@ export function weeklyTimeInterval(name: string, window: WeeklyWindow, field: st
   if (!INTERVAL_NAME.test(name)) throw new Error(`time interval name: got "${name}"; must be lower-case letters, digits and "-"`);
   if (window.weekdays.length === 0) throw new Error(`${field}.weekdays: got []; must name at least one weekday`);
   for (const day of window.weekdays) {
-    if (!WEEKDAY_ORDER.includes(day)) throw new Error(`${field}.weekdays: got "${day}"; allowed: ${WEEKDAY_ORDER.join(', ')}`);
+    if (!WEEKDAYS.includes(day)) throw new Error(`${field}.weekdays: got "${day}"; allowed: ${WEEKDAYS.join(', ')}`);
   }
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);
@@ -87,22 +86,10 @@ export function weeklyTimeInterval(name: string, window: WeeklyWindow, field: st
   };
 }
 
-/** Weekday and minute of the day of `date` as seen in `location`. */
-function wallClock(date: Date, location: string): { weekday: number; minute: number } {
-  if (location === 'UTC') return { weekday: date.getUTCDay(), minute: date.getUTCHours() * 60 + date.getUTCMinutes() };
-  if (!isKnownTimeZone(location)) throw new Error(`location: got "${location}"; not a time zone this runtime knows`);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: location,
-    weekday: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  return {
-    weekday: WEEKDAY_ORDER.indexOf(part('weekday').toLowerCase() as Weekday),
-    minute: Number(part('hour')) * 60 + Number(part('minute')),
-  };
+/** Weekday and minute of the day of `date` as seen in `location`, which must be a zone this runtime knows. */
+function wallClockIn(date: Date, location: string): { weekday: number; minute: number } {
+  if (location !== 'UTC' && !isKnownTimeZone(location)) throw new Error(`location: got "${location}"; not a time zone this runtime knows`);
+  return wallClock(date, location);
 }
 
 function clock(value: string): number {
@@ -112,7 +99,7 @@ function clock(value: string): number {
 }
 
 function weekdayRangeContains(range: string, weekday: number): boolean {
-  const [first, last = first] = range.split(':').map((day) => WEEKDAY_ORDER.indexOf(day.trim().toLowerCase() as Weekday));
+  const [first, last = first] = range.split(':').map((day) => WEEKDAYS.indexOf(day.trim().toLowerCase() as Weekday));
   if (first < 0 || last < 0 || last < first)
     throw new Error(`weekdays: got "${range}"; must be a weekday or an ascending range such as monday:friday`);
   return weekday >= first && weekday <= last;
@@ -121,7 +108,7 @@ function weekdayRangeContains(range: string, weekday: number): boolean {
 function specContains(spec: TimeIntervalSpec, date: Date): boolean {
   const unsupported = Object.keys(spec).filter((key) => !['weekdays', 'times', 'location'].includes(key));
   if (unsupported.length > 0) throw new Error(`time interval: ${unsupported.join(', ')} not supported; only weekdays, times and location`);
-  const { weekday, minute } = wallClock(date, spec.location ?? 'UTC');
+  const { weekday, minute } = wallClockIn(date, spec.location ?? 'UTC');
   // Like Alertmanager: a missing field matches every instant; times compare at minute resolution.
   const inTimes =
     spec.times === undefined || spec.times.some((range) => minute >= clock(range.start_time) && minute < clock(range.end_time));
