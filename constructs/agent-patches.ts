@@ -1,14 +1,9 @@
-// Node agents need pod fields cdk8s-plus-27 has no API for (hostPID, priorityClassName). Each gap is
+// Node agents need pod fields cdk8s-plus-27 has no API for (hostPID, hostNetwork). Each gap is
 // one named helper here; `grantHostAccess` applies exactly what the host-access registry lists.
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct, IConstruct } from 'constructs';
 import { HOST_ACCESS, type HostAccess, type HostAgentName } from './host-access';
-
-/** `priorityClassName`; cdk8s-plus-27 cannot set it, and node-critical agents must not be evicted first. */
-export function usePriorityClass(workload: IConstruct, priorityClassName: string): void {
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
-}
 
 /**
  * `hostPID: true`; cdk8s-plus-27 has no such prop. The generated serialiser runs after patches and

@@ -1,3 +1,4 @@
+import { hostAgentDaemonSet } from './host-agent';
 import { allowClients } from './network-policies';
 import { overrideLabel, type RelabelConfig } from './scrape-config';
 import { Duration } from 'cdk8s';
@@ -7,13 +8,13 @@ import type { ImageSettings, ResourceSettings } from '../config';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
 import { grantHostAccess } from './agent-patches';
 import { ComponentChart } from './component-chart';
-import { containerResources } from './container-defaults';
+import { containerResources, validatePort } from './container-defaults';
 import { DCGM_COUNTERS, renderDcgmCounters, type DcgmCounter } from './dcgm-counters';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { onGpuNodes } from './gpu-scheduling';
-import { hostAgentPodSecurityContext, hostAgentSecurityContext } from './host-access';
+import { hostAgentSecurityContext } from './host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, selectPodsByStableLabels } from './stateful-set';
+import { addConfigChecksum } from './stateful-set';
 
 export interface DcgmExporterProps {
   /** Namespace of every object; it must admit privileged Pod Security (host mount, root, SYS_ADMIN). */
@@ -66,9 +67,7 @@ export class DcgmExporter extends Construct {
   constructor(scope: Construct, id: string, props: DcgmExporterProps) {
     super(scope, id);
     this.port = props.port ?? 9400;
-    if (!Number.isInteger(this.port) || this.port < 1024 || this.port > 65535) {
-      throw new Error(`DcgmExporter port: got ${this.port}; must be a whole number of 1024-65535 (unprivileged ports only)`);
-    }
+    validatePort('DcgmExporter', this.port);
     this.serviceName = DCGM_EXPORTER_SERVICE.name;
     this.countersCsv = renderDcgmCounters(props.counters ?? DCGM_COUNTERS);
     const identity: ComponentIdentity = { name: NAME, component: 'gpu-metrics', instance: props.instance, version: props.image.tag };
@@ -80,16 +79,8 @@ export class DcgmExporter extends Construct {
     });
     ComponentChart.addConfigFiles(this, { 'dcgm-exporter/counters.csv': this.countersCsv });
 
-    // Pod-to-GPU mapping comes from the kubelet socket, not the API server, so no token.
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
-      metadata,
-      select: false,
-      serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: hostAgentPodSecurityContext(NAME),
-    });
-    selectPodsByStableLabels(this.daemonSet, identity);
+    // Pod-to-GPU mapping comes from the kubelet socket.
+    this.daemonSet = hostAgentDaemonSet(this, NAME, identity, metadata);
     addConfigChecksum(this.daemonSet, this.countersCsv);
     onGpuNodes(this.daemonSet, props.gpu);
 

@@ -72,3 +72,11 @@ export function mountProjectedConfigMaps(workload: IConstruct, volume: Projected
     JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: volume.name, mountPath: volume.mountPath, readOnly: true }),
   );
 }
+
+/**
+ * Pod `priorityClassName`, which cdk8s-plus-27 cannot set: the scheduler preempts lower-priority
+ * pods for this one, and node-critical agents are evicted last.
+ */
+export function usePriorityClass(workload: IConstruct, priorityClassName: string): void {
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
+}

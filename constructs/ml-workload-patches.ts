@@ -1,13 +1,7 @@
-// cdk8s-plus-27 has no API for a pod's priorityClassName or for topologySpreadConstraints (its
-// `scheduling.spread` writes pod anti-affinity instead). Each gap is patched here, in one named
-// helper, so the workload constructs stay declarative and the patches are easy to drop later.
+// cdk8s-plus-27 has no API for topologySpreadConstraints (its `scheduling.spread` writes pod
+// anti-affinity instead): patched here, in one named helper, so the workload constructs stay declarative.
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-
-/** Pod `priorityClassName`, so the scheduler may preempt lower-priority pods for this one. */
-export function usePriorityClass(workload: IConstruct, priorityClassName: string): void {
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
-}
 
 export interface SpreadConstraint {
   /** Node label that defines a domain, e.g. `topology.kubernetes.io/zone`. */

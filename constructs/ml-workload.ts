@@ -4,11 +4,11 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../config';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
-import { useRuntimeDefaultSeccomp } from './escape-hatches';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext, validatePort } from './container-defaults';
+import { usePriorityClass, useRuntimeDefaultSeccomp } from './escape-hatches';
+import { allowClients } from './network-policies';
 import { offGpuNodes, onGpuNodes, requestGpus } from './gpu-scheduling';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { usePriorityClass } from './ml-workload-patches';
 import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from './stateful-set';
 
 /** ConfigMaps are also mounted as files under `<CONFIG_ROOT>/<configmap-name>/`, for code that reads files. */
@@ -120,9 +120,7 @@ export class MlWorkload extends Construct {
       throw new Error(`${props.app} maxUnavailable: got ${maxUnavailable}; must be a whole number of 0 or more`);
     }
     const port = props.port.number;
-    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-      throw new Error(`${props.app} port: got ${port}; must be a whole number from 1024 to 65535 (non-root cannot bind below 1024)`);
-    }
+    validatePort(props.app, port);
     const identity: ComponentIdentity = { name: props.app, component: props.component, instance: props.instance, version: props.image.tag };
     this.namespace = props.namespace;
     this.port = port;
@@ -211,17 +209,7 @@ export class MlWorkload extends Construct {
    * service whose clients are not known here). Egress stays open: jobs read S3 and model hubs.
    */
   allowIngressFrom(clientNamespaces: readonly string[] | 'cluster'): kplus.NetworkPolicy {
-    const peer =
-      clientNamespaces === 'cluster'
-        ? kplus.Pods.all(this, 'AllPods', { namespaces: kplus.Namespaces.all(this, 'AllNamespaces') })
-        : kplus.Pods.all(this, 'ClientPods', {
-            namespaces: kplus.Namespaces.select(this, 'ClientNamespaces', { names: [...new Set([this.namespace, ...clientNamespaces])] }),
-          });
-    return new kplus.NetworkPolicy(this, 'NetworkPolicy', {
-      metadata: this.metadata(this.app),
-      selector: this.pods,
-      ingress: { rules: [{ peer, ports: [kplus.NetworkPolicyPort.tcp(this.port)] }] },
-    });
+    return allowClients(this, { namespace: this.namespace, labels: this.labels, pods: this.pods, port: this.port, clientNamespaces });
   }
 
   /** Mounts a PersistentVolumeClaim made elsewhere, read-write, at `path`. */

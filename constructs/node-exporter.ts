@@ -1,13 +1,13 @@
+import { hostAgentDaemonSet } from './host-agent';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../config';
 import { grantHostAccess, tolerateEveryTaint } from './agent-patches';
-import { containerResources } from './container-defaults';
+import { containerResources, validatePort } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
-import { hostAgentPodSecurityContext, hostAgentSecurityContext, HOST_ACCESS } from './host-access';
+import { hostAgentSecurityContext, HOST_ACCESS } from './host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { selectPodsByStableLabels } from './stateful-set';
 
 export interface NodeExporterProps {
   /** Namespace of every object; it must admit privileged Pod Security (host namespaces and mounts). */
@@ -49,23 +49,12 @@ export class NodeExporter extends Construct {
   constructor(scope: Construct, id: string, props: NodeExporterProps) {
     super(scope, id);
     this.port = props.port ?? 9100;
-    if (!Number.isInteger(this.port) || this.port < 1024 || this.port > 65535) {
-      throw new Error(`NodeExporter port: got ${this.port}; must be a whole number of 1024-65535 (a non-root process cannot bind lower)`);
-    }
+    validatePort('NodeExporter', this.port);
     this.serviceName = NODE_EXPORTER_SERVICE.name;
     const identity: ComponentIdentity = { name: NAME, component: 'node-metrics', instance: props.instance, version: props.image.tag };
     const metadata = { name: NAME, namespace: props.namespace, labels: standardLabels(identity) };
 
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
-      metadata,
-      select: false,
-      serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: hostAgentPodSecurityContext(NAME),
-    });
-    selectPodsByStableLabels(this.daemonSet, identity);
-    // Every node, whatever its taint: a node without node-exporter is a node nobody watches.
+    this.daemonSet = hostAgentDaemonSet(this, NAME, identity, metadata);
     // Every node, whatever its taints (GPU, CriticalAddonsOnly, …): an unmonitored node is a blind spot.
     tolerateEveryTaint(this.daemonSet);
 

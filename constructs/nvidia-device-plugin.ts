@@ -1,17 +1,18 @@
+import { hostAgentDaemonSet } from './host-agent';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ImageSettings, ResourceSettings } from '../config';
 import type { TimeSlicingSettings } from '../config/agents';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
-import { grantHostAccess, usePriorityClass } from './agent-patches';
+import { grantHostAccess } from './agent-patches';
 import { ComponentChart } from './component-chart';
 import { containerResources } from './container-defaults';
-import { useRuntimeDefaultSeccomp } from './escape-hatches';
+import { usePriorityClass, useRuntimeDefaultSeccomp } from './escape-hatches';
 import { GPU_RESOURCE, onGpuNodes } from './gpu-scheduling';
-import { hostAgentPodSecurityContext, hostAgentSecurityContext } from './host-access';
+import { hostAgentSecurityContext } from './host-access';
 import { standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, selectPodsByStableLabels } from './stateful-set';
+import { addConfigChecksum } from './stateful-set';
 
 export interface NvidiaDevicePluginProps {
   /** Namespace of the DaemonSet and its ConfigMap; it must admit privileged Pod Security (host mounts). */
@@ -77,16 +78,7 @@ export class NvidiaDevicePlugin extends Construct {
     });
     ComponentChart.addConfigFiles(this, { 'nvidia-device-plugin/config.yaml': this.configText });
 
-    // The plugin talks to the kubelet over a socket, never to the API server.
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
-      metadata,
-      select: false,
-      serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: hostAgentPodSecurityContext(NAME),
-    });
-    selectPodsByStableLabels(this.daemonSet, identity);
+    this.daemonSet = hostAgentDaemonSet(this, NAME, identity, metadata);
     addConfigChecksum(this.daemonSet, this.configText);
     onGpuNodes(this.daemonSet, props.gpu);
     usePriorityClass(this.daemonSet, this.priorityClassName);

@@ -254,6 +254,6 @@ describe('agent settings are checked', () => {
 
   it('GIVEN a privileged port for node-exporter THEN the construct throws naming the allowed range', () => {
     const props = { namespace: 'monitoring', instance: 'x', gpu: DEFAULT_GPU_NODES, ...prod.nodeExporter };
-    expect(() => new NodeExporter(Testing.chart(), 'N', { ...props, port: 80 })).toThrow(/port: got 80.*1024-65535/);
+    expect(() => new NodeExporter(Testing.chart(), 'N', { ...props, port: 80 })).toThrow(/port: got 80.*1024 to 65535/);
   });
 });
