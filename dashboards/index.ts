@@ -2,7 +2,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { ALERT_RULES } from '../rules';
 import type { AlertLinks } from '../rules/types';
-import { addRunbookLinks, assignPanelIds } from './lib/runbook-links';
+import { assignPanelIds, runbookLinker } from './lib/runbook-links';
 import { alertsDashboard } from './alerts';
 import { gpuDashboard } from './gpu';
 import { inferenceDashboard } from './inference';
@@ -28,8 +28,9 @@ export const DASHBOARDS: Readonly<Record<DashboardUid, () => DashboardBuilder>> 
 /** The dashboards as Grafana loads them, with runbook links for `links.runbookBaseUrl`, sorted by uid. */
 export function buildDashboards(links: AlertLinks): Map<DashboardUid, dashboard.Dashboard> {
   const built = new Map<DashboardUid, dashboard.Dashboard>();
+  const addRunbookLinks = runbookLinker(ALERT_RULES, links);
   for (const uid of Object.keys(DASHBOARDS).sort() as DashboardUid[]) {
-    built.set(uid, assignPanelIds(addRunbookLinks(DASHBOARDS[uid]().build(), ALERT_RULES, links)));
+    built.set(uid, assignPanelIds(addRunbookLinks(DASHBOARDS[uid]().build())));
   }
   return built;
 }

@@ -33,7 +33,7 @@ const drawsAt = (panel: dashboard.Panel, value: number, key: string) =>
   thresholdValuesOf(panel).some(
     (step) => Math.abs(step - value) < 1e-9 || (key.includes('Percent') && Math.abs(step - value / 100) < 1e-12),
   );
-/** Panels of the alert's dashboard that show its signal: addRunbookLinks links them to its runbook. */
+/** Panels of the alert's dashboard that show its signal: runbookLinker links them to its runbook. */
 const panelsShowing = (build: Build, alert: AlertRule) =>
   panelsOf(build.dashboards.get(alert.dashboard)!).filter((panel) =>
     (panel.links ?? []).some((link) => link.title === `Runbook: ${alert.alert}`),

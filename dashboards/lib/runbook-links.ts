@@ -34,15 +34,25 @@ const link = (title: string, url: string) =>
   new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url).targetBlank(true).build();
 
 /**
- * Links each panel to the runbooks of the alerts that watch the same exporter metrics, and the
- * dashboard to the runbook index; computed, so a new alert shows up on its panels by itself.
+ * A function that links each panel of a dashboard to the runbooks of the alerts that watch the same
+ * exporter metrics, and the dashboard to the runbook index; computed, so a new alert shows up on its
+ * panels by itself. The alerts are parsed once, however many dashboards it is applied to.
  */
-export function addRunbookLinks(built: dashboard.Dashboard, alerts: readonly AlertRule[], links: AlertLinks): dashboard.Dashboard {
+export function runbookLinker(alerts: readonly AlertRule[], links: AlertLinks): (built: dashboard.Dashboard) => dashboard.Dashboard {
   const catalog = catalogByName();
   const alertSources = alerts.map((alert) => ({
     alert: alert.alert,
     sources: withoutJoinHelpers(sourceMetrics(metricNamesIn(alert.expr), catalog)),
   }));
+  return (built) => addRunbookLinks(built, alertSources, catalog, links);
+}
+
+function addRunbookLinks(
+  built: dashboard.Dashboard,
+  alertSources: ReadonlyArray<{ readonly alert: string; readonly sources: ReadonlySet<string> }>,
+  catalog: ReadonlyMap<string, MetricDefinition>,
+  links: AlertLinks,
+): dashboard.Dashboard {
   for (const panel of panelsOf(built)) {
     const sources = withoutJoinHelpers(
       sourceMetrics(
