@@ -9,7 +9,8 @@ import { standardLabels, type ComponentIdentity } from './labels';
 import { ML_VOLUMES } from './ml-storage';
 import { POSTGRES_SERVICE } from './postgres';
 import { REDIS_SERVICE } from './redis';
-import { DATABASE_UID, useRuntimeDefaultSeccompInCronJob } from './storage-patches';
+import { useRuntimeDefaultSeccomp } from './escape-hatches';
+import { DATABASE_UID } from './storage-patches';
 
 export interface BackupsProps {
   /** Namespace of the backed-up workloads and of the CronJobs, e.g. `moe-lab`. */
@@ -148,7 +149,7 @@ export class Backups extends Construct {
       securityContext: nonRootPodSecurityContext(),
     });
     for (const [key, value] of Object.entries(this.labels)) cronJob.podMetadata.addLabel(key, value);
-    useRuntimeDefaultSeccompInCronJob(cronJob);
+    useRuntimeDefaultSeccomp(cronJob);
     return cronJob;
   }
 

@@ -39,9 +39,14 @@ export function mountClaimTemplate(statefulSet: IConstruct, containerIndex: numb
   );
 }
 
-/** Pod-level `seccompProfile: RuntimeDefault`, required by the restricted Pod Security Standard. */
+/**
+ * Pod-level `seccompProfile: RuntimeDefault`, required by the restricted Pod Security Standard; a
+ * CronJob keeps its pod template under `spec.jobTemplate.spec.template`.
+ */
 export function useRuntimeDefaultSeccomp(workload: IConstruct): void {
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  const object = ApiObject.of(workload);
+  const template = object.kind === 'CronJob' ? '/spec/jobTemplate/spec/template' : '/spec/template';
+  object.addJsonPatch(JsonPatch.add(`${template}/spec/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
 }
 
 /**

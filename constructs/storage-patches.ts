@@ -1,8 +1,5 @@
-// What the storage constructs (PostgreSQL, Redis, backups) share and what cdk8s-plus-27 cannot
-// express for them, each in one named helper so the constructs stay declarative.
-import { ApiObject, JsonPatch } from 'cdk8s';
+// What the storage constructs (PostgreSQL, Redis, backups) share.
 import * as kplus from 'cdk8s-plus-27';
-import type { IConstruct } from 'constructs';
 
 /** The uid and gid the official postgres and redis images create their user with. */
 export const DATABASE_UID = 999;
@@ -19,14 +16,4 @@ export function databasePodSecurityContext(): kplus.PodSecurityContextProps {
     fsGroup: DATABASE_UID,
     fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
   };
-}
-
-/**
- * Pod-level `seccompProfile: RuntimeDefault` of a CronJob's pod template; the shared helper patches
- * `spec.template`, which a CronJob keeps under `spec.jobTemplate.spec.template`.
- */
-export function useRuntimeDefaultSeccompInCronJob(cronJob: IConstruct): void {
-  ApiObject.of(cronJob).addJsonPatch(
-    JsonPatch.add('/spec/jobTemplate/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-  );
 }
