@@ -4,12 +4,9 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { MlConfigError, parseMlConfig, type MlConfigSettings } from '../config/ml-config';
 import { GENERATED_HEADER } from '../rules/render';
-import { ROUTER_CONFIG, TRAINING_CONFIG } from '../rules/runbooks/workload-config';
+import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../rules/runbooks/workload-config';
 import { ComponentChart } from './component-chart';
 import { standardLabels } from './labels';
-
-/** ConfigMap of the MoE inference server's cache, batching, quantization and compile settings. */
-export const INFERENCE_CONFIG = 'inference-config';
 
 /** The ConfigMaps' names; the runbooks patch the first two by these names. */
 export const ML_CONFIG_MAP_NAMES = { training: TRAINING_CONFIG, router: ROUTER_CONFIG, inference: INFERENCE_CONFIG } as const;

@@ -2,8 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
 import type { MoeInferenceSettings } from '../config/workloads';
-import { ROUTER_CONFIG } from '../rules/runbooks/workload-config';
-import { INFERENCE_CONFIG } from './ml-config-maps';
+import { INFERENCE_CONFIG, ROUTER_CONFIG } from '../rules/runbooks/workload-config';
 import { MlWorkload } from './ml-workload';
 import { spreadPods } from './ml-workload-patches';
 

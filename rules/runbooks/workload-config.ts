@@ -4,3 +4,5 @@
 export const TRAINING_CONFIG = 'training-config';
 /** The MoE router settings shared by trainer and inference (load_balance_loss_coef, expert_capacity_factor, …). */
 export const ROUTER_CONFIG = 'router-config';
+/** The MoE inference server's cache, batching, quantization and compile settings (expert_cache.size_gb, …). */
+export const INFERENCE_CONFIG = 'inference-config';
