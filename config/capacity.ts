@@ -6,14 +6,17 @@ import type { EnvironmentSettings } from './schema';
  * exporters emit with the collectors this stack enables, so a fleet that fits here fits in reality.
  */
 export const CAPACITY_ASSUMPTIONS = {
-  /** node-exporter (~700) plus kubelet's own metrics (~250), per node. */
-  seriesPerNode: 950,
+  /** node-exporter (~700), kubelet's own metrics (~250) and Fluent Bit's (~100), per node. */
+  seriesPerNode: 1050,
   /** DCGM exporter counters times their label variants, per GPU. */
   seriesPerGpu: 40,
-  /** cAdvisor (~40), kube-state-metrics (~30) and the pod's own /metrics (~60 on average), per pod. */
-  seriesPerPod: 130,
-  /** Prometheus, Alertmanager and the other monitoring components scraping themselves. */
-  fixedSeries: 3000,
+  /**
+   * cAdvisor (~40), kube-state-metrics (~30), the pod's own /metrics (~60 on average) and up to 7
+   * log-derived counters, per pod.
+   */
+  seriesPerPod: 137,
+  /** Prometheus, Alertmanager, Grafana, Loki (~2,500 alone) and Jaeger scraped for their own metrics. */
+  fixedSeries: 6000,
   /** Compressed TSDB bytes per sample: Prometheus documents 1–2 bytes; we take the upper end. */
   bytesPerSample: 2,
   /** Size-based retention stops at this share of the volume, keeping room for the WAL and compaction. */

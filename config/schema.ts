@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentsSchema } from './agents';
 import { gpuNodesSchema } from './gpu-nodes';
+import { loggingSchema } from './logging';
 import { mlConfigSchema } from './ml-config';
 import { AWS_REGION, dnsLabel, duration, image, resources, memoryQuantity } from './primitives';
 import { checkBackupSchedules, storageSchema } from './storage';
@@ -172,6 +173,8 @@ export const environmentSchema = z
     mlConfig: mlConfigSchema,
     /** ML volumes, PostgreSQL, Redis and their backups. */
     storage: storageSchema,
+    /** Loki, Fluent Bit and Jaeger. */
+    logging: loggingSchema,
   })
   .superRefine((env, ctx) => {
     // Backups must not run while the platform may be down for maintenance.

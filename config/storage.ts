@@ -1,6 +1,7 @@
 // Storage of the moe-lab workloads (model, checkpoint and data volumes), its PostgreSQL and Redis,
 // and their backups to S3. A fragment of the environment schema, with each environment's values.
 import { z } from 'zod';
+import { bucketName, PLACEHOLDER_ACCOUNTS, roleArn } from './aws';
 import { cronSchedule, windowProblem } from './cron';
 import { image, memoryQuantity, resources } from './primitives';
 import type { WeeklyWindow } from './schema';
@@ -43,25 +44,6 @@ const databaseVolume = z.strictObject({
 
 const secretName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
   error: 'must be the name of a Secret (a DNS-1123 label such as postgres-credentials)',
-});
-
-// S3 naming rules: 3-63 characters, lower-case letters, digits, "." and "-", starting and ending
-// with a letter or digit, no "..", not an IP address, none of the reserved prefixes and suffixes.
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const bucketName = z
-  .string()
-  .regex(S3_BUCKET, {
-    error: 'must be a valid S3 bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit',
-  })
-  .refine((name) => !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name), {
-    error: 'must not contain ".." or look like an IP address',
-  })
-  .refine((name) => !name.startsWith('xn--') && !name.endsWith('-s3alias') && !name.endsWith('--ol-s3'), {
-    error: 'must not start with "xn--" or end with "-s3alias" or "--ol-s3"',
-  });
-
-const roleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, {
-  error: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/moe-lab-backup',
 });
 
 export const storageSchema = z.strictObject({
@@ -156,9 +138,9 @@ function storageFor(
   } as const satisfies StorageInput;
 }
 
-/** Per-environment values; they pass `storageSchema` (the tests check it). Account ids are placeholders the Pulumi stack outputs replace. */
+/** Per-environment values; they pass `storageSchema` (the tests check it). */
 export const STORAGE_DEFAULTS = {
-  dev: storageFor('dev', '111111111111', { models: '200Gi', checkpoints: '200Gi', data: '100Gi', db: '10Gi' }),
-  staging: storageFor('staging', '222222222222', { models: '500Gi', checkpoints: '1Ti', data: '500Gi', db: '20Gi' }),
-  prod: storageFor('prod', '333333333333', { models: '2Ti', checkpoints: '5Ti', data: '2Ti', db: '100Gi' }),
+  dev: storageFor('dev', PLACEHOLDER_ACCOUNTS.dev, { models: '200Gi', checkpoints: '200Gi', data: '100Gi', db: '10Gi' }),
+  staging: storageFor('staging', PLACEHOLDER_ACCOUNTS.staging, { models: '500Gi', checkpoints: '1Ti', data: '500Gi', db: '20Gi' }),
+  prod: storageFor('prod', PLACEHOLDER_ACCOUNTS.prod, { models: '2Ti', checkpoints: '5Ti', data: '2Ti', db: '100Gi' }),
 } as const;

@@ -36,7 +36,8 @@ export function grantHostAccess(scope: Construct, workload: kplus.Workload, cont
   for (const hostPath of access.hostPaths) {
     const volume = kplus.Volume.fromHostPath(scope, `HostPath-${hostPath.name}`, hostPath.name, {
       path: hostPath.path,
-      type: kplus.HostPathVolumeType.DIRECTORY,
+      // Only a directory the agent owns may be created; any other missing path is a misconfigured node.
+      type: hostPath.create ? kplus.HostPathVolumeType.DIRECTORY_OR_CREATE : kplus.HostPathVolumeType.DIRECTORY,
     });
     container.mount(hostPath.mountPath, volume, {
       readOnly: !hostPath.writable,

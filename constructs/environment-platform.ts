@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from '../config';
 import { Backups } from './backups';
 import type { ComponentChart } from './component-chart';
 import { DcgmExporter } from './dcgm-exporter';
+import { otlpEndpoint } from './jaeger';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { MageLearner } from './mage-learner';
 import { MageWorker } from './mage-worker';
@@ -73,11 +74,14 @@ export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): Co
   // Prometheus scrapes every workload from the monitoring namespace; inference also serves clients
   // this stack does not know, so its port is open cluster-wide.
   const scrapers = [namespaces.monitoring];
+  // Spans go to the Jaeger in the monitoring namespace, at the ratio its strategies file serves.
+  const tracing = { otlpEndpoint: otlpEndpoint(namespaces.monitoring), sampling: env.logging.jaeger.sampling };
   const trainer = new MoeTrainer(moeChart, 'MoeTrainer', {
     ...moe,
     settings: workloads.moeTrainer,
     configChecksumOf: mlConfig.training.text + mlConfig.router.text,
     priorityClassName: priorities.trainingClassName,
+    tracing,
   });
   trainer.workload.allowIngressFrom(scrapers);
   const inference = new MoeInference(moeChart, 'MoeInference', {
@@ -85,6 +89,7 @@ export function buildMlPlatform(chart: ChartFactory, env: EnvironmentConfig): Co
     settings: workloads.moeInference,
     configChecksumOf: mlConfig.inference.text + mlConfig.router.text,
     priorityClassName: priorities.inferenceClassName,
+    tracing,
   });
   inference.workload.allowIngressFrom('cluster');
   new MoeDashboard(moeChart, 'Dashboard', { ...moe, settings: workloads.dashboard }).workload.allowIngressFrom(scrapers);

@@ -11,6 +11,7 @@ import { DCGM_CONSUMER_RELABELING, DCGM_EXPORTER_SERVICE } from './dcgm-exporter
 import type { RelabelConfig } from './scrape-config';
 import { KUBE_STATE_METRICS_SERVICE } from './kube-state-metrics';
 import { NODE_EXPORTER_SERVICE } from './node-exporter';
+import { buildLogging, loggingScrapeJobs } from './environment-logging';
 import { buildAgents, buildMlPlatform } from './environment-platform';
 import { Grafana, GRAFANA_SERVICE } from './grafana';
 import { Namespaces } from './namespaces';
@@ -86,7 +87,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
       scrapeInterval: prometheus.scrapeInterval,
       evaluationInterval: prometheus.evaluationInterval,
       externalLabels: { cluster: env.cluster.name, environment: env.name },
-      scrapeJobs: [...coreScrapeJobs(), ...monitoringServiceJobs(namespaces.monitoring)],
+      scrapeJobs: [...coreScrapeJobs(), ...monitoringServiceJobs(namespaces.monitoring), ...loggingScrapeJobs(namespaces.monitoring)],
       alertmanagerTargets: alertmanager.apiTargets,
     },
   });
@@ -109,5 +110,13 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     },
   });
 
-  return [namespacesChart, alertmanagerChart, prometheusChart, grafanaChart, buildAgents(chart, env), ...buildMlPlatform(chart, env)];
+  return [
+    namespacesChart,
+    alertmanagerChart,
+    prometheusChart,
+    grafanaChart,
+    ...buildLogging(chart, env),
+    buildAgents(chart, env),
+    ...buildMlPlatform(chart, env),
+  ];
 }

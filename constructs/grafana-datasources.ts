@@ -10,13 +10,10 @@ export interface BackendService {
   readonly port: number;
 }
 
-/**
- * Loki's Service. The logs issue deploys Loki in the monitoring namespace under this name; until
- * then the datasource exists but its queries fail.
- */
+/** Loki's Service in the monitoring namespace (constructs/loki.ts names its Service after this). */
 export const LOKI_SERVICE: BackendService = { name: 'loki', port: 3100 };
 
-/** Jaeger's query Service (UI and API); deployed by the logs issue, like Loki. */
+/** Jaeger's query Service, UI and API (constructs/jaeger.ts names its Service after this). */
 export const JAEGER_QUERY_SERVICE: BackendService = { name: 'jaeger-query', port: 16686 };
 
 export interface DatasourcesProps {

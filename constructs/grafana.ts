@@ -28,7 +28,7 @@ export interface GrafanaProps {
   readonly rootUrl: string;
   /** Dashboard JSON keyed by file name `<uid>.json`, as `renderDashboards` returns it. */
   readonly dashboards: ReadonlyMap<string, string>;
-  /** The backends of the datasources; Loki and Jaeger default to the Services the logs issue deploys. */
+  /** The backends of the datasources; Loki and Jaeger default to the Services constructs/loki.ts and jaeger.ts create. */
   readonly datasources: Omit<DatasourcesProps, 'namespace'>;
   /**
    * Port of the web UI and API.

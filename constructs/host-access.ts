@@ -14,6 +14,12 @@ export interface HostPathAllowance {
   readonly mountPath: string;
   /** Whether the agent must write there; everything else is mounted read-only. */
   readonly writable: boolean;
+  /**
+   * The kubelet creates the directory when it is missing (`DirectoryOrCreate`): for state the agent
+   * owns, which no other software on the node creates.
+   * @default false - the directory must already exist (`Directory`)
+   */
+  readonly create?: boolean;
   readonly reason: string;
 }
 
@@ -34,7 +40,7 @@ export interface HostAccess {
 
 /**
  * Components (by `app.kubernetes.io/name`) allowed host access. No entry may be privileged: each
- * asks for the narrowest grant that works. A log shipper that tails node files adds its entry here.
+ * asks for the narrowest grant that works.
  */
 export const HOST_ACCESS = {
   'nvidia-device-plugin': {
@@ -86,6 +92,40 @@ export const HOST_ACCESS = {
     reason:
       'reports on the node, not on itself: hostNetwork so the network collectors see the node interfaces (/proc/net is per network namespace), ' +
       'hostPID so per-process collectors see every node process. Runs as nobody with all host mounts read-only.',
+  },
+  'fluent-bit': {
+    hostPID: false,
+    hostNetwork: false,
+    hostPaths: [
+      {
+        name: 'container-logs',
+        path: '/var/log/containers',
+        mountPath: '/var/log/containers',
+        writable: false,
+        reason: 'the tail input reads <pod>_<namespace>_<container>-<id>.log here; the name carries the pod metadata key',
+      },
+      {
+        name: 'pod-logs',
+        path: '/var/log/pods',
+        mountPath: '/var/log/pods',
+        writable: false,
+        reason: 'the files the container-logs symlinks point to, mounted at the same path so the absolute links resolve',
+      },
+      {
+        name: 'state',
+        path: '/var/lib/fluent-bit',
+        mountPath: '/var/lib/fluent-bit',
+        writable: true,
+        create: true,
+        reason: 'tail positions (db) and the filesystem buffer outlive the pod, so a restart neither loses nor re-ships a line',
+      },
+    ],
+    runAsRoot: true,
+    addCapabilities: [],
+    reason:
+      'ships every container log of its node to Loki. The container runtime writes the log files as root with mode 0640, so only ' +
+      'root reads them; as their owner it needs no capability (no DAC_READ_SEARCH), and it owns the state directory the kubelet creates. ' +
+      'Only the two log directories are mounted, read-only, not the rest of /var/log. Not privileged, no host namespaces.',
   },
 } as const satisfies Readonly<Record<string, HostAccess>>;
 

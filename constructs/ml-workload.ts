@@ -14,6 +14,14 @@ import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from '.
 /** ConfigMaps are also mounted as files under `<CONFIG_ROOT>/<configmap-name>/`, for code that reads files. */
 export const CONFIG_ROOT = '/etc/moe-lab';
 
+/** Where a workload's OpenTelemetry SDK sends spans and how many it keeps. */
+export interface TracingProps {
+  /** OTLP/gRPC endpoint, `http://<host>:4317`. */
+  readonly otlpEndpoint: string;
+  /** `logging.jaeger.sampling`: the service's own probability, else the default, is its trace-id ratio. */
+  readonly sampling: { readonly defaultProbability: number; readonly perService: Readonly<Record<string, number>> };
+}
+
 export interface MlWorkloadProps {
   readonly namespace: string;
   /** `app.kubernetes.io/instance`, e.g. the cluster name. */
@@ -94,6 +102,11 @@ export interface MlWorkloadProps {
    * @default - rolling, one extra pod at a time, none unavailable
    */
   readonly strategy?: kplus.DeploymentStrategy;
+  /**
+   * OpenTelemetry SDK settings (`OTEL_*`): spans to Jaeger, sampled at the configured ratio, service name `app`.
+   * @default - no OTEL_* variables
+   */
+  readonly tracing?: TracingProps;
 }
 
 /**
@@ -168,6 +181,9 @@ export class MlWorkload extends Construct {
       ...probes(props.port.number, props.healthPath, props.startupTimeout ?? Duration.minutes(10)),
     });
     this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.gibibytes(1) }));
+    if (props.tracing !== undefined) {
+      for (const [name, value] of Object.entries(tracingEnvironment(props.app, props.tracing))) this.container.env.addVariable(name, value);
+    }
     for (const name of props.configMaps ?? []) this.useConfigMap(name);
     for (const name of props.fileConfigMaps ?? []) this.mountConfigMap(name);
     useRuntimeDefaultSeccomp(this.deployment);
@@ -229,6 +245,35 @@ export class MlWorkload extends Construct {
     this.container.mount(`${CONFIG_ROOT}/${name}`, volume, { readOnly: true });
     return configMap;
   }
+}
+
+/**
+ * The OpenTelemetry SDK environment. Resource attributes name the pod through the downward API, so
+ * Grafana can jump from a span to the pod's logs. The sampler is a parent-based trace-id ratio, which
+ * every SDK implements (Python's has no Jaeger remote sampler and would keep every trace); the ratio
+ * is the one Jaeger's strategies file serves for the service. Metrics and logs go to Prometheus and
+ * the log shipper, not over OTLP.
+ */
+function tracingEnvironment(app: string, tracing: TracingProps): Record<string, kplus.EnvValue> {
+  if (!/^https?:\/\/[a-z0-9.-]+:\d{1,5}$/.test(tracing.otlpEndpoint)) {
+    throw new Error(`${app} tracing.otlpEndpoint: got "${tracing.otlpEndpoint}"; must be http(s)://<host>:<port>`);
+  }
+  const ratio = tracing.sampling.perService[app] ?? tracing.sampling.defaultProbability;
+  const value = kplus.EnvValue.fromValue;
+  return {
+    // Kubernetes expands $(VAR) only from variables defined before it, so these two come first.
+    K8S_NAMESPACE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+    K8S_POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+    OTEL_SERVICE_NAME: value(app),
+    OTEL_RESOURCE_ATTRIBUTES: value('k8s.namespace.name=$(K8S_NAMESPACE_NAME),k8s.pod.name=$(K8S_POD_NAME)'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: value(tracing.otlpEndpoint),
+    OTEL_EXPORTER_OTLP_PROTOCOL: value('grpc'),
+    OTEL_TRACES_EXPORTER: value('otlp'),
+    OTEL_METRICS_EXPORTER: value('none'),
+    OTEL_LOGS_EXPORTER: value('none'),
+    OTEL_TRACES_SAMPLER: value('parentbased_traceidratio'),
+    OTEL_TRACES_SAMPLER_ARG: value(String(ratio)),
+  };
 }
 
 /** Readiness and liveness on the health endpoint; startup gives slow starts time before liveness counts. */

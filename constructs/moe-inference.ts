@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
 import type { MoeInferenceSettings } from '../config/workloads';
 import { INFERENCE_CONFIG, ROUTER_CONFIG } from '../rules/runbooks/workload-config';
-import { MlWorkload } from './ml-workload';
+import { MlWorkload, type TracingProps } from './ml-workload';
 import { spreadPods } from './ml-workload-patches';
 
 /** The inference server's own settings; the ConfigMap itself is made by the ML config construct. */
@@ -19,6 +19,11 @@ export interface MoeInferenceProps {
   readonly configChecksumOf: string;
   /** PriorityClass that keeps serving ahead of training on the GPUs. */
   readonly priorityClassName: string;
+  /**
+   * Where the OpenTelemetry SDK sends spans and fetches its sampling strategy (Jaeger's collector).
+   * @default - no tracing environment
+   */
+  readonly tracing?: TracingProps;
   /**
    * Port of the API (`/health`) and `/metrics`.
    * @default 8000
@@ -57,6 +62,7 @@ export class MoeInference extends Construct {
       fileConfigMaps: [INFERENCE_CONFIG],
       configChecksumOf: props.configChecksumOf,
       priorityClassName: props.priorityClassName,
+      tracing: props.tracing,
     });
     // One node or zone going away must not take every replica with it. A pending replica on a full
     // GPU fleet is worse than two in one zone, so only the per-node spread is a hard rule.

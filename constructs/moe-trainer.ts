@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../config/gpu-nodes';
 import type { MoeTrainerSettings } from '../config/workloads';
 import { ROUTER_CONFIG, TRAINING_CONFIG } from '../rules/runbooks/workload-config';
-import { MlWorkload } from './ml-workload';
+import { MlWorkload, type TracingProps } from './ml-workload';
 
 /** Where the trainer's three volumes are mounted, as the seed lays them out. */
 export const TRAINER_STORAGE = {
@@ -29,6 +29,11 @@ export interface MoeTrainerProps {
    * @default { models: 'moe-models', checkpoints: 'moe-checkpoints', data: 'moe-data' }
    */
   readonly claims?: { readonly models?: string; readonly checkpoints?: string; readonly data?: string };
+  /**
+   * Where the OpenTelemetry SDK sends spans and fetches its sampling strategy (Jaeger's collector).
+   * @default - no tracing environment
+   */
+  readonly tracing?: TracingProps;
   /**
    * Port of the API (`/health`, `/config`) and `/metrics`.
    * @default 8080
@@ -69,6 +74,7 @@ export class MoeTrainer extends Construct {
       configChecksumOf: props.configChecksumOf,
       env: { CHECKPOINT_PATH: TRAINER_STORAGE.checkpoints },
       priorityClassName: props.priorityClassName,
+      tracing: props.tracing,
     });
     const claims = {
       models: props.claims?.models ?? 'moe-models',

@@ -1,8 +1,10 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { LOG_JOBS } from '../rules/log-patterns';
 import { APPS } from '../rules/selectors';
 import { INFERENCE } from '../rules/thresholds';
 import { heldFor } from './lib/alert-timing';
 import { stackDashboard } from './lib/dashboard';
+import { appScope, gpuMemoryWarnings, logsRow } from './lib/logs';
 import { statPanel, timeseriesPanel } from './lib/panels';
 import { tablePanel } from './lib/tables';
 import { filters, selector } from './lib/variables';
@@ -12,6 +14,7 @@ const inferenceMetric = (metric: string) => selector(metric, ...inference);
 const recorded = (metric: string) => selector(metric, ...filters('cluster', 'namespace'));
 const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
 const perPod = '{{namespace}}/{{pod}}';
+const inferenceLogs = appScope(LOG_JOBS.moeLab, [APPS.moeInference], '$pod');
 
 const latency = { value: INFERENCE.maxLatencyP99Seconds, bad: 'above' } as const;
 const requestRate = { value: INFERENCE.minRequestsPerSecond, bad: 'below' } as const;
@@ -181,6 +184,8 @@ export function inferenceDashboard(): DashboardBuilder {
           }),
         ],
       },
+      // Serving computes no loss, so the loss pattern stays on Training Overview.
+      logsRow(inferenceLogs, { extra: [gpuMemoryWarnings(inferenceLogs)], omit: ['lossNotFinite'] }),
     ],
   });
 }

@@ -1,8 +1,10 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { APPS, JOBS } from '../rules/selectors';
 import type { MetricUnit } from '../rules/catalog';
+import { LOG_JOBS } from '../rules/log-patterns';
 import { KUBERNETES, MAGE } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
+import { appScope, logsRow } from './lib/logs';
 import { statPanel, timeseriesPanel, type Threshold } from './lib/panels';
 import { tablePanel } from './lib/tables';
 import { filterBy, filters, selector, type NamedFilter } from './lib/variables';
@@ -25,6 +27,7 @@ const rate5m = (series: string) => `rate(${series}[5m])`;
 const podLegend = '{{namespace}}/{{pod}}';
 /** One query whose series are pods. */
 const perPod = (expr: string) => [{ expr, legend: podLegend }];
+const mageLogs = appScope(LOG_JOBS.mage, [APPS.mageWorker, APPS.mageLearner], `$${WORKER.name}|$${LEARNER.name}`);
 
 // cAdvisor series carry no `app` label, and the variables' All value `.*` matches every pod of every
 // namespace: joining with the Mage targets' `up` keeps only Mage pods.
@@ -300,6 +303,7 @@ export function mageTrainingDashboard(): DashboardBuilder {
           }),
         ],
       },
+      logsRow(mageLogs),
     ],
   });
 }

@@ -1,7 +1,9 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { LOG_JOBS } from '../rules/log-patterns';
 import { APPS } from '../rules/selectors';
 import { TRAINING } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
+import { appScope, expertRoutingStatistics, gpuMemoryWarnings, logsRow } from './lib/logs';
 import { statPanel, timeseriesPanel } from './lib/panels';
 import { tablePanel } from './lib/tables';
 import { filters, selector } from './lib/variables';
@@ -10,6 +12,7 @@ const trainer = [`app="${APPS.moeTrainer}"`, ...filters('cluster', 'namespace', 
 const trainerMetric = (metric: string) => selector(metric, ...trainer);
 const recorded = (metric: string) => selector(metric, ...filters('cluster', 'namespace'));
 const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
+const trainerLogs = appScope(LOG_JOBS.moeLab, [APPS.moeTrainer], '$pod');
 
 const tokensPerSecond = { value: TRAINING.minTokensPerSecond, bad: 'below' } as const;
 const stepDuration = { value: TRAINING.maxStepDurationSeconds, bad: 'above' } as const;
@@ -159,6 +162,7 @@ export function trainingDashboard(): DashboardBuilder {
           }),
         ],
       },
+      logsRow(trainerLogs, { extra: [gpuMemoryWarnings(trainerLogs), expertRoutingStatistics(trainerLogs)] }),
     ],
   });
 }

@@ -1,6 +1,7 @@
 import { backupGroups } from './groups/backups';
 import { gpuGroups } from './groups/gpu';
 import { kubernetesGroups } from './groups/kubernetes';
+import { logGroups } from './groups/logs';
 import { mageLearnersGroups } from './groups/mage-learners';
 import { mageWorkersGroups } from './groups/mage-workers';
 import { metaGroups } from './groups/meta';
@@ -21,6 +22,7 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
   ...nodeGroups,
   ...kubernetesGroups,
   ...backupGroups,
+  ...logGroups,
   ...metaGroups,
 ];
 

@@ -10,6 +10,10 @@ export const JOBS = {
   prometheus: 'prometheus',
   alertmanager: 'alertmanager',
   grafana: 'grafana',
+  /** Fluent Bit's own metrics and the log-derived counters, from one endpoint per node. */
+  fluentBit: 'fluent-bit',
+  loki: 'loki',
+  jaeger: 'jaeger',
 } as const;
 
 /** Pseudo filesystems that would skew disk usage towards 0 or 100 %. */

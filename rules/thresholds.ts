@@ -72,6 +72,24 @@ export const BACKUP = {
   maxAgeSeconds: 36 * 3600,
 } as const;
 
+/** Alerts on the log-derived counters (rules/log-patterns.ts) and on Fluent Bit itself (rules/groups/logs.ts). */
+export const LOGS = {
+  /** A one-off line (a NaN loss, an OOM, an NCCL fault, a failed checkpoint) keeps its alert firing this long, so it is seen and routed. */
+  oneOffWindow: '15m',
+  /** Lines that are noise once (an expert overflow, a bridge timeout) must recur within every such window for the alert's `for`. */
+  recurringWindow: '5m',
+  /** How far back a counter's earlier value is looked for; a scrape gap shorter than this is not taken for a new counter. */
+  counterLookback: '1h',
+  /** ERROR lines per second one app (all its pods) may log, averaged over `errorRateWindow`. */
+  maxErrorLinesPerSecond: 1,
+  errorRateWindow: '5m',
+  /** A record Fluent Bit drops keeps FluentBitDroppingLogs firing this long. */
+  droppedRecordsWindow: '10m',
+  /** FluentBitOutputRetrying: an output retried within every such window, for `outputRetryingFor`. */
+  outputRetryWindow: '5m',
+  outputRetryingFor: '15m',
+} as const;
+
 /** The monitoring system watching itself (rules/groups/meta/). */
 export const META = {
   /** Share of a job's targets in one namespace that may be down; kube-prometheus's TargetDown uses 10 %. */

@@ -64,7 +64,7 @@ describe('environment config', () => {
     [
       'volume too small for the fleet',
       (i) => (i.prometheus.storage.size = '20Gi'),
-      ['prometheus.storage.size', 'too small', 'at least 44.6Gi'],
+      ['prometheus.storage.size', 'too small', 'at least 48.5Gi'],
     ],
     ['Grafana URL over plain http', (i) => (i.alerting.grafanaUrl = 'http://grafana'), ['alerting.grafanaUrl', 'https:// URL']],
     [

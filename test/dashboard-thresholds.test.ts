@@ -51,7 +51,7 @@ const baseline = buildWith();
 
 it('GIVEN the thresholds module THEN every alert group of constants is covered', () => {
   expect(new Set(CASES.map(({ group }) => group))).toEqual(
-    new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'BACKUP', 'META']),
+    new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'BACKUP', 'LOGS', 'META']),
   );
 });
 

@@ -1,8 +1,10 @@
 // Static checks on every built dashboard and every panel: uids, links, template variables, and each
 // panel's datasource, description, unit, thresholds and PromQL (parsed, metrics in the catalog).
+// Loki targets carry LogQL, not PromQL: the PromQL checks skip them and test/logql.test.ts checks them.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboards, renderDashboards, type DashboardUid } from '../dashboards';
-import { panelExpressions, substituteVariables, variablesIn } from '../dashboards/lib/expressions';
+import { DATASOURCES } from '../dashboards/lib/datasources';
+import { isLokiTarget, logqlExpressions, panelExpressions, substituteVariables, variablesIn } from '../dashboards/lib/expressions';
 import { GRAFANA_UNITS } from '../dashboards/lib/units';
 import { ALERT_RULES } from '../rules';
 import { catalogByName } from '../rules/catalog';
@@ -34,6 +36,10 @@ const isPrometheusVariableRef = (ref: unknown) =>
   ref !== null &&
   (ref as { type?: string }).type === 'prometheus' &&
   variablesIn(String((ref as { uid?: string }).uid)).join() === 'datasource';
+/** Logs come from the one Loki of the cluster, by its fixed uid. */
+const isLokiRef = (ref: unknown) => JSON.stringify(ref) === JSON.stringify({ type: 'loki', uid: DATASOURCES.loki.uid });
+/** Every PromQL and LogQL expression of a panel: variables may appear in either. */
+const allExpressions = (panel: dashboard.Panel) => [...panelExpressions(panel), ...logqlExpressions(panel)];
 
 describe('dashboard registry', () => {
   it('GIVEN the built dashboards THEN exactly the required uids exist, each built with its own uid and a title of its own', () => {
@@ -87,7 +93,7 @@ describe.each(uids)('dashboard %s', (uid) => {
       // `pod=~"$worker"` must filter the label $worker lists; a mismatch would filter on values that never occur.
       const matchedAs = new Set(
         panels.flatMap(({ panel }) =>
-          panelExpressions(panel).flatMap((expr) =>
+          allExpressions(panel).flatMap((expr) =>
             [...expr.matchAll(new RegExp(`(\\w+)=~"[^"]*\\$${variable.name}\\b`, 'g'))].map((m) => m[1]),
           ),
         ),
@@ -110,7 +116,7 @@ describe.each(uids)('dashboard %s', (uid) => {
         .map((used) => `variable ${variable.name} uses $${used} before it is defined`),
     );
     for (const { name, panel } of panels) {
-      const used = [...panelExpressions(panel), String(panel.datasource?.uid ?? '')].flatMap(variablesIn);
+      const used = [...allExpressions(panel), String(panel.datasource?.uid ?? '')].flatMap(variablesIn);
       problems.push(...used.filter((v) => !defined.includes(v)).map((v) => `${name} uses undefined $${v}`));
     }
     expect(problems).toEqual([]);
@@ -118,7 +124,7 @@ describe.each(uids)('dashboard %s', (uid) => {
 
   it('GIVEN its filter variables THEN each one filters at least one panel query', () => {
     expect(panels.length).toBeGreaterThan(0);
-    const used = new Set(panels.flatMap(({ panel }) => panelExpressions(panel).flatMap(variablesIn)));
+    const used = new Set(panels.flatMap(({ panel }) => allExpressions(panel).flatMap(variablesIn)));
     expect(defined.filter((name) => name !== 'datasource' && !used.has(name))).toEqual([]);
   });
 
@@ -143,21 +149,25 @@ it('GIVEN every panel THEN it is a data panel, so the checks below apply to all 
 });
 
 describe.each(cases)('panel $name', ({ panel }) => {
+  // PromQL only: a Loki panel has none, and every check on `exprs` below holds for it trivially.
   const exprs = panelExpressions(panel);
+  const loki = (panel.targets ?? []).some(isLokiTarget);
 
-  it('GIVEN the panel and its queries THEN they query the dashboard’s $datasource Prometheus', () => {
-    expect(isPrometheusVariableRef(panel.datasource)).toBe(true);
-    expect((panel.targets ?? []).filter((target) => !isPrometheusVariableRef((target as PromTarget).datasource))).toEqual([]);
+  it('GIVEN the panel and its queries THEN they query the dashboard’s $datasource Prometheus, or all of them the fixed Loki', () => {
+    const isRef = loki ? isLokiRef : isPrometheusVariableRef;
+    expect([loki, isRef(panel.datasource)]).toEqual([loki, true]);
+    expect((panel.targets ?? []).filter((target) => !isRef((target as PromTarget).datasource))).toEqual([]);
   });
 
-  it('GIVEN the panel THEN it has a description and a catalog unit', () => {
+  it('GIVEN the panel THEN it has a description, and a catalog unit unless it lists log lines', () => {
     expect(panel.description?.trim().length ?? 0).toBeGreaterThan(20);
-    expect(grafanaUnits.has(panel.fieldConfig?.defaults?.unit ?? '')).toBe(true);
+    // A logs panel shows lines, not values: there is nothing for a unit to format.
+    if (panel.type !== 'logs') expect(grafanaUnits.has(panel.fieldConfig?.defaults?.unit ?? '')).toBe(true);
   });
 
-  it('GIVEN its queries with variables substituted THEN each parses and reads only catalog metrics', () => {
-    expect(exprs.length).toBeGreaterThan(0);
-    expect(exprs.length).toBe(panel.targets!.length);
+  it('GIVEN its queries with variables substituted THEN each is PromQL or LogQL, and the PromQL parses and reads only catalog metrics', () => {
+    expect(exprs.length + logqlExpressions(panel).length).toBeGreaterThan(0);
+    expect(exprs.length + logqlExpressions(panel).length).toBe(panel.targets!.length);
     const refIds = panel.targets!.map((target) => (target as PromTarget).refId);
     expect(new Set(refIds).size).toBe(refIds.length);
     for (const expr of exprs) {
@@ -166,6 +176,7 @@ describe.each(cases)('panel $name', ({ panel }) => {
     }
   });
 
+  // Loki streams have no cluster label (one Loki per cluster), so only PromQL selectors are checked.
   it('GIVEN its queries THEN every series selector filters on cluster=~"$cluster"', () => {
     const unfiltered = exprs
       .flatMap(selectorsIn)

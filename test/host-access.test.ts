@@ -1,7 +1,9 @@
 import { Testing } from 'cdk8s';
 import { AGENTS_DEFAULTS } from '../config/agents';
 import { DEFAULT_GPU_NODES } from '../config/gpu-nodes';
+import { LOGGING_DEFAULTS } from '../config/logging';
 import { DcgmExporter } from '../constructs/dcgm-exporter';
+import { FluentBit } from '../constructs/fluent-bit';
 import { HOST_ACCESS, hostAccessViolations, type ManifestObject } from '../constructs/host-access';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics';
 import { NodeExporter } from '../constructs/node-exporter';
@@ -19,6 +21,13 @@ function agentManifests(): KubeObject[] {
   new DcgmExporter(chart, 'DcgmExporter', { ...common, ...settings.dcgmExporter });
   new NodeExporter(chart, 'NodeExporter', { ...common, ...settings.nodeExporter });
   new KubeStateMetrics(chart, 'KubeStateMetrics', { ...common, ...settings.kubeStateMetrics });
+  new FluentBit(chart, 'FluentBit', {
+    namespace: common.namespace,
+    instance: common.instance,
+    settings: LOGGING_DEFAULTS.prod.fluentBit,
+    logNamespaces: { moeLab: 'moe-lab', mage: 'mage' },
+    loki: { host: 'loki.monitoring.svc', port: 3100 },
+  });
   return Testing.synth(chart) as KubeObject[];
 }
 
@@ -33,7 +42,7 @@ function changed(name: string, change: (pod: AnyPod) => void, relabel?: string):
 describe('host access: only the listed host agents have host access or run as root', () => {
   it('GIVEN the agents as built THEN none exceeds its registry entry and kube-state-metrics is fully restricted', () => {
     const objects = agentManifests();
-    expect(objects.filter((o) => podSpecOf(o)).length).toBe(4);
+    expect(objects.filter((o) => podSpecOf(o)).length).toBe(5);
     expect(hostAccessViolations(objects)).toEqual([]);
   });
 
@@ -120,6 +129,18 @@ describe('host access: only the listed host agents have host access or run as ro
     ],
     ['no seccomp profile', changed('kube-state-metrics', (pod) => delete pod.securityContext.seccompProfile), /seccompProfile/],
     ['host IPC', changed('node-exporter', (pod) => (pod.hostIPC = true)), /hostIPC/],
+    [
+      'fluent-bit mounting the pod logs writable',
+      changed('fluent-bit', (pod) =>
+        pod.containers[0].volumeMounts.filter((m: AnyPod) => m.name === 'pod-logs').forEach((m: AnyPod) => (m.readOnly = false)),
+      ),
+      /hostPath \/var\/log\/pods must be mounted read-only/,
+    ],
+    [
+      'fluent-bit mounting all of /var/log',
+      changed('fluent-bit', (pod) => pod.volumes.push({ name: 'var-log', hostPath: { path: '/var/log' } })),
+      /hostPath \/var\/log is not allowed/,
+    ],
     [
       'a root init container in an unlisted pod',
       changed(

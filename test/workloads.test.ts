@@ -1,19 +1,26 @@
 import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { loadEnvironments } from '../config';
 import { DEFAULT_GPU_NODES } from '../config/gpu-nodes';
 import { WORKLOADS, workloadsSchema, type WorkloadsSettings } from '../config/workloads';
+import { ComponentChart } from '../constructs/component-chart';
+import { buildMlPlatform } from '../constructs/environment-platform';
+import { renderDatasources } from '../constructs/grafana-datasources';
+import { otlpEndpoint } from '../constructs/jaeger';
 import { MageLearner } from '../constructs/mage-learner';
 import { MageWorker } from '../constructs/mage-worker';
 import { MoeDashboard } from '../constructs/moe-dashboard';
 import { MoeInference } from '../constructs/moe-inference';
 import { MoeTrainer } from '../constructs/moe-trainer';
 import { PriorityClasses } from '../constructs/priority-classes';
+import { APPS } from '../rules/selectors';
 import { podSpecOf, validateAgainstSchema, type KubeObject } from './helpers/manifests';
 
 type Probe = { httpGet?: { path: string; port: number }; tcpSocket?: { port: number } };
 interface WorkloadContainer {
   name: string;
   ports: Array<{ name: string; containerPort: number }>;
-  env?: Array<{ name: string; value: string }>;
+  env?: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
   envFrom?: Array<{ configMapRef?: { name: string } }>;
   volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
   resources: { requests: Record<string, string>; limits: Record<string, string> };
@@ -32,6 +39,8 @@ interface WorkloadPod {
 }
 
 const NAMESPACES = { moeLab: 'moe-lab', mage: 'mage' };
+const SAMPLING = { defaultProbability: 0.2, perService: { 'moe-inference': 0.05 } };
+const TRACING = { otlpEndpoint: otlpEndpoint('monitoring'), sampling: SAMPLING };
 const GPU_APPS = ['moe-trainer', 'moe-inference', 'mage-learner'];
 const CPU_APPS = ['dashboard', 'mage-worker'];
 
@@ -40,7 +49,7 @@ function synthWorkloads(settings: WorkloadsSettings, configChecksumOf = 'batch_s
   const chart = Testing.chart();
   const common = { instance: 'test-cluster', gpuNodes: DEFAULT_GPU_NODES };
   const priorities = new PriorityClasses(chart, 'PriorityClasses', { instance: common.instance });
-  const moeLab = { ...common, namespace: NAMESPACES.moeLab, configChecksumOf };
+  const moeLab = { ...common, namespace: NAMESPACES.moeLab, configChecksumOf, tracing: TRACING };
   const mage = { ...common, namespace: NAMESPACES.mage };
   new MoeTrainer(chart, 'Trainer', { ...moeLab, settings: settings.moeTrainer, priorityClassName: priorities.trainingClassName });
   new MoeInference(chart, 'Inference', { ...moeLab, settings: settings.moeInference, priorityClassName: priorities.inferenceClassName });
@@ -58,6 +67,7 @@ const find = (objects: KubeObject[], kind: string, name: string) => {
 };
 const podOf = (objects: KubeObject[], app: string) => podSpecOf(find(objects, 'Deployment', app)) as unknown as WorkloadPod;
 const envOf = (container: WorkloadContainer) => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+const otelNames = (container: WorkloadContainer) => (container.env ?? []).map((e) => e.name).filter((name) => name.startsWith('OTEL_'));
 
 describe.each(['dev', 'staging', 'prod'] as const)('ML workloads with the %s settings', (env) => {
   const settings = settingsOf(env);
@@ -259,6 +269,52 @@ describe.each(['dev', 'staging', 'prod'] as const)('ML workloads with the %s set
     expect(envOf(podOf(objects, 'mage-learner').containers[0]).MAX_SAMPLES_PER_BATCH).toBe(String(settings.mageLearner.maxSamplesPerBatch));
   });
 
+  it('GIVEN trainer and inference THEN their OpenTelemetry SDK sends spans over gRPC to the Jaeger collector under their app name', () => {
+    const collector = 'http://jaeger-collector.monitoring.svc';
+    for (const [app, initialRate] of [
+      [APPS.moeTrainer, SAMPLING.defaultProbability],
+      [APPS.moeInference, SAMPLING.perService['moe-inference']],
+    ] as const) {
+      const env = envOf(podOf(objects, app).containers[0]);
+      expect([env.OTEL_SERVICE_NAME, env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_PROTOCOL]).toEqual([
+        app,
+        `${collector}:4317`,
+        'grpc',
+      ]);
+      // Every SDK, Python's included, implements the trace-id ratio sampler.
+      expect([app, env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG]).toEqual([app, 'parentbased_traceidratio', `${initialRate}`]);
+      // Jaeger takes only traces; metrics are scraped and logs shipped from stdout.
+      expect([app, env.OTEL_METRICS_EXPORTER, env.OTEL_LOGS_EXPORTER]).toEqual([app, 'none', 'none']);
+    }
+    for (const app of [...CPU_APPS, 'mage-learner']) expect([app, otelNames(podOf(objects, app).containers[0])]).toEqual([app, []]);
+  });
+
+  it('GIVEN traced pods THEN their resource attributes are the keys Grafana maps to Loki labels, filled in by the downward API', () => {
+    const backend = { name: 'backend', port: 9090 };
+    const rendered = parse(
+      renderDatasources({ namespace: 'monitoring', prometheus: backend, alertmanager: backend, scrapeInterval: '30s' }),
+    );
+    const jaegerDatasource = (rendered.datasources as Array<{ type: string; jsonData: Record<string, unknown> }>).find(
+      (d) => d.type === 'jaeger',
+    )!;
+    const linkedKeys = (jaegerDatasource.jsonData.tracesToLogsV2 as { tags: Array<{ key: string }> }).tags.map((tag) => tag.key).sort();
+    const fieldPaths: Record<string, string> = { 'k8s.namespace.name': 'metadata.namespace', 'k8s.pod.name': 'metadata.name' };
+    for (const app of [APPS.moeTrainer, APPS.moeInference]) {
+      const env = podOf(objects, app).containers[0].env ?? [];
+      const position = (name: string) => env.findIndex((e) => e.name === name);
+      const attributes = envOf(podOf(objects, app).containers[0])
+        .OTEL_RESOURCE_ATTRIBUTES!.split(',')
+        .map((pair) => pair.split('='));
+      expect([app, attributes.map(([key]) => key).sort()]).toEqual([app, linkedKeys]);
+      for (const [key, value] of attributes) {
+        // Kubernetes expands $(VAR) only from variables listed before it.
+        const variable = /^\$\((\w+)\)$/.exec(value)?.[1] ?? '';
+        const source = env.find((e) => e.name === variable)?.valueFrom?.fieldRef?.fieldPath;
+        expect([app, key, source, position(variable) < position('OTEL_RESOURCE_ATTRIBUTES')]).toEqual([app, key, fieldPaths[key], true]);
+      }
+    }
+  });
+
   it('GIVEN the priority classes THEN training sits below inference and both far below system-cluster-critical', () => {
     const value = (name: string) => (find(objects, 'PriorityClass', name) as unknown as { value: number }).value;
     expect(value('moe-training')).toBeLessThan(value('moe-inference'));
@@ -279,6 +335,29 @@ describe('ML workload construct checks', () => {
       expect(checksum(same, app)).toBe(checksum(before, app));
       expect(checksum(after, app)).not.toBe(checksum(before, app));
     }
+  });
+
+  it('GIVEN each environment’s platform THEN trainer and inference send spans to the Jaeger of its monitoring namespace', () => {
+    for (const env of loadEnvironments()) {
+      const app = Testing.app();
+      const charts = buildMlPlatform((component) => new ComponentChart(app, component, { component }), env);
+      const objects = charts.flatMap((chart) => Testing.synth(chart) as KubeObject[]);
+      const inference = envOf(podOf(objects, APPS.moeInference).containers[0]);
+      const rate = env.logging.jaeger.sampling.perService[APPS.moeInference] ?? env.logging.jaeger.sampling.defaultProbability;
+      expect([env.name, envOf(podOf(objects, APPS.moeTrainer).containers[0]).OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([
+        env.name,
+        `http://jaeger-collector.${env.namespaces.monitoring}.svc:4317`,
+      ]);
+      expect([env.name, inference.OTEL_TRACES_SAMPLER_ARG]).toEqual([env.name, `${rate}`]);
+    }
+  });
+
+  it('GIVEN a tracing endpoint without scheme or port WHEN built THEN it throws naming the prop and the form allowed', () => {
+    const props = { namespace: 'moe-lab', instance: 'x', gpuNodes: DEFAULT_GPU_NODES, configChecksumOf: '', priorityClassName: 'p' };
+    const tracing = { ...TRACING, otlpEndpoint: 'jaeger-collector:4317' };
+    expect(() => new MoeTrainer(Testing.chart(), 'T', { ...props, settings: prod.moeTrainer, tracing })).toThrow(
+      /moe-trainer tracing.otlpEndpoint: got "jaeger-collector:4317"; must be http\(s\):\/\/<host>:<port>/,
+    );
   });
 
   it('GIVEN a trainer with 0 GPUs WHEN built THEN it throws naming the GPU count and what is allowed', () => {

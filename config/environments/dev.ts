@@ -2,6 +2,7 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { LOGGING_DEFAULTS } from '../logging';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
@@ -39,4 +40,5 @@ export const dev: EnvironmentInput = {
   workloads: structuredClone(WORKLOADS.dev),
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.dev),
   storage: structuredClone(STORAGE_DEFAULTS.dev),
+  logging: structuredClone(LOGGING_DEFAULTS.dev),
 };

@@ -2,6 +2,7 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { LOGGING_DEFAULTS } from '../logging';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
@@ -40,4 +41,5 @@ export const prod: EnvironmentInput = {
   workloads: structuredClone(WORKLOADS.prod),
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.prod),
   storage: structuredClone(STORAGE_DEFAULTS.prod),
+  logging: structuredClone(LOGGING_DEFAULTS.prod),
 };

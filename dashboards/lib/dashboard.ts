@@ -15,7 +15,12 @@ export interface DashboardSpec {
   /** @default now-6h */
   readonly from?: string;
   /** Titled rows of panels, top to bottom; panels flow left to right within a row. */
-  readonly rows: ReadonlyArray<{ readonly title: string; readonly panels: ReadonlyArray<cog.Builder<dashboard.Panel>> }>;
+  readonly rows: ReadonlyArray<{
+    readonly title: string;
+    readonly panels: ReadonlyArray<cog.Builder<dashboard.Panel>>;
+    /** Closed until opened: its panels query only then. @default false */
+    readonly collapsed?: boolean;
+  }>;
 }
 
 /** Links to the other dashboards of the stack, keeping the time range and the selected variables. */
@@ -47,8 +52,11 @@ export function stackDashboard(spec: DashboardSpec): dashboard.DashboardBuilder 
     .links(dashboardLinks(spec.uid));
   for (const variable of templateVariables(spec.variables)) builder.withVariable(variable);
   for (const row of spec.rows) {
-    builder.withRow(new dashboard.RowBuilder(row.title));
-    for (const panel of row.panels) builder.withPanel(panel);
+    const rowBuilder = new dashboard.RowBuilder(row.title);
+    // Grafana keeps a collapsed row's panels inside the row; an open row's follow it.
+    if (row.collapsed) for (const panel of row.panels) rowBuilder.withPanel(panel);
+    builder.withRow(rowBuilder);
+    if (!row.collapsed) for (const panel of row.panels) builder.withPanel(panel);
   }
   return builder;
 }

@@ -20,3 +20,6 @@ export const DATASOURCE_VARIABLE = 'datasource';
 
 /** What each panel and query variable names as its datasource. */
 export const PROMETHEUS_REF = { type: DATASOURCES.prometheus.type, uid: `\${${DATASOURCE_VARIABLE}}` };
+
+/** Logs have one Loki per cluster, provisioned with a fixed uid: Logs panels name it directly, no variable. */
+export const LOKI_REF = { type: DATASOURCES.loki.type, uid: DATASOURCES.loki.uid };

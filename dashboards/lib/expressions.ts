@@ -1,8 +1,10 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DATASOURCES } from './datasources';
 import { ALL_VALUE } from './variables';
 
 /** Grafana's built-in interval variables, replaced by what they stand for at a 15 s scrape interval. */
 const BUILTIN_INTERVALS: Readonly<Record<string, string>> = {
+  __auto: '1m',
   __rate_interval: '1m',
   __interval: '15s',
   __range: '1h',
@@ -33,7 +35,19 @@ export function panelsOf(built: dashboard.Dashboard): dashboard.Panel[] {
   });
 }
 
-/** PromQL expressions of a panel's queries, as written (variables not substituted). */
-export function panelExpressions(panel: dashboard.Panel): string[] {
-  return (panel.targets ?? []).map((target) => (target as { expr?: string }).expr ?? '').filter((expr) => expr !== '');
-}
+type Target = { readonly expr?: string; readonly datasource?: { readonly type?: string } };
+
+/** A query of the Loki datasource: its `expr` is LogQL, which PromQL checks and metric links must skip. */
+export const isLokiTarget = (target: unknown): boolean => (target as Target).datasource?.type === DATASOURCES.loki.type;
+
+const expressionsOf = (panel: dashboard.Panel, loki: boolean): string[] =>
+  (panel.targets ?? [])
+    .filter((target) => isLokiTarget(target) === loki)
+    .map((target) => (target as Target).expr ?? '')
+    .filter((expr) => expr !== '');
+
+/** PromQL expressions of a panel's queries, as written (variables not substituted); Loki queries are left out. */
+export const panelExpressions = (panel: dashboard.Panel): string[] => expressionsOf(panel, false);
+
+/** LogQL expressions of a panel's Loki queries, as written (variables not substituted). */
+export const logqlExpressions = (panel: dashboard.Panel): string[] => expressionsOf(panel, true);

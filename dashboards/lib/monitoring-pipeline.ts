@@ -1,6 +1,6 @@
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { JOBS } from '../../rules/selectors';
-import { META } from '../../rules/thresholds';
+import { LOGS, META } from '../../rules/thresholds';
 import { timeseriesPanel, type Threshold } from './panels';
 import { filters, selector } from './variables';
 
@@ -9,6 +9,7 @@ import { filters, selector } from './variables';
 // node or pod selection of the dashboard they sit on.
 const prometheus = (metric: string) => selector(metric, `job="${JOBS.prometheus}"`, ...filters('cluster'));
 const alertmanager = (metric: string) => selector(metric, `job="${JOBS.alertmanager}"`, ...filters('cluster'));
+const fluentBit = (metric: string) => selector(metric, `job="${JOBS.fluentBit}"`, ...filters('cluster'));
 const recorded = (metric: string) => selector(metric, ...filters('cluster'));
 // `cluster` kept: after federation every cluster has its own prometheus-0, which must not hide another's.
 const byPod = (expr: string) => `max by (cluster, namespace, pod) (${expr})`;
@@ -17,10 +18,16 @@ const rate5m = (series: string) => `rate(${series}[5m])`;
 const podLegend = '{{pod}}';
 // A failed reload reads 0; the alerts fire after 10 minutes of it.
 const reloadFailed: Threshold = { value: 1, bad: 'below' };
+// increase() of a counter that moved at all is at least 1, so "1 or more" is the alert's "> 0".
+const anyLoss: Threshold = { value: 1, bad: 'above' };
+const increaseWithin = (metric: string, window: string) =>
+  `max by (cluster, namespace, pod, name) (increase(${fluentBit(metric)}[${window}]))`;
 
 /**
  * Panels for the alerts on Prometheus and Alertmanager themselves (rules/groups/meta/): configuration,
- * rule evaluation, alert delivery, Alertmanager clustering and notifications, TSDB maintenance.
+ * rule evaluation, alert delivery, Alertmanager clustering and notifications, TSDB maintenance; and
+ * Fluent Bit, whose lost records are log lines missing from Loki (the log-derived counters are
+ * counted before the output and keep them).
  */
 export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
   return [
@@ -112,6 +119,21 @@ export function monitoringPipelinePanels(): timeseries.PanelBuilder[] {
         },
         { expr: byPod(`increase(${prometheus('prometheus_tsdb_reloads_failures_total')}[3h])`), legend: `${podLegend} reloads failed` },
       ],
+      width: 8,
+      min: 0,
+    }),
+    timeseriesPanel({
+      title: 'Log records lost or held back by Fluent Bit',
+      description: `Records each Fluent Bit output dropped (refused by Loki) within ${LOGS.droppedRecordsWindow}, and its retries within ${LOGS.outputRetryWindow}, per Fluent Bit pod and output. From 1 dropped record FluentBitDroppingLogs fires: those lines are missing from Loki. Retries that go on for ${LOGS.outputRetryingFor} fire FluentBitOutputRetrying: the node's disk buffer fills, and once full its oldest chunks are deleted without being counted.`,
+      unit: 'count',
+      queries: [
+        {
+          expr: increaseWithin('fluentbit_output_dropped_records_total', LOGS.droppedRecordsWindow),
+          legend: `${podLegend} {{name}} dropped`,
+        },
+        { expr: increaseWithin('fluentbit_output_retries_total', LOGS.outputRetryWindow), legend: `${podLegend} {{name}} retries` },
+      ],
+      threshold: anyLoss,
       width: 8,
       min: 0,
     }),

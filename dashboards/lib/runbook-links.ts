@@ -4,7 +4,8 @@ import { catalogByName, type MetricDefinition } from '../../rules/catalog';
 import { metricNamesIn } from '../../rules/promql';
 import { runbookUrl } from '../../rules/render';
 import type { AlertLinks, AlertRule } from '../../rules/types';
-import { panelExpressions, panelsOf, substituteVariables } from './expressions';
+import { logqlExpressions, panelExpressions, panelsOf, substituteVariables } from './expressions';
+import { patternAlertsIn } from './logs';
 
 /** The exporter metrics behind a metric: recorded series are followed back to what they are computed from. */
 function sourceMetrics(names: readonly string[], catalog: ReadonlyMap<string, MetricDefinition>): Set<string> {
@@ -35,8 +36,9 @@ const link = (title: string, url: string) =>
 
 /**
  * A function that links each panel of a dashboard to the runbooks of the alerts that watch the same
- * exporter metrics, and the dashboard to the runbook index; computed, so a new alert shows up on its
- * panels by itself. The alerts are parsed once, however many dashboards it is applied to.
+ * exporter metrics (a Logs panel: the alert on the failure pattern it filters by), and the dashboard
+ * to the runbook index; computed, so a new alert shows up on its panels by itself. The alerts are
+ * parsed once, however many dashboards it is applied to.
  */
 export function runbookLinker(alerts: readonly AlertRule[], links: AlertLinks): (built: dashboard.Dashboard) => dashboard.Dashboard {
   const catalog = catalogByName();
@@ -60,7 +62,10 @@ function addRunbookLinks(
         catalog,
       ),
     );
-    const related = [...new Set(alertSources.filter((a) => [...a.sources].some((s) => sources.has(s))).map((a) => a.alert))].sort();
+    const byMetric = alertSources.filter((a) => [...a.sources].some((s) => sources.has(s))).map((a) => a.alert);
+    // A Logs panel showing a failure pattern's lines links the alert on that pattern's counter.
+    const byLogPattern = logqlExpressions(panel).flatMap(patternAlertsIn);
+    const related = [...new Set([...byMetric, ...byLogPattern])].sort();
     if (related.length > 0) panel.links = related.map((alert) => link(`Runbook: ${alert}`, runbookUrl(links, alert)));
   }
   built.links = [...(built.links ?? []), link('Runbooks', `${links.runbookBaseUrl}/README.md`)];

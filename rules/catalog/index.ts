@@ -13,6 +13,7 @@ import { nodeRecorded } from './recorded/node';
 import { kubernetesRecorded } from './recorded/kubernetes';
 import { metaRecorded } from './recorded/meta';
 import { backupMetrics } from './backups';
+import { logMetrics } from './logs';
 import type { MetricDefinition } from './types';
 
 export * from './types';
@@ -25,6 +26,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...dcgmExporterMetrics,
   ...kubernetesMetrics,
   ...backupMetrics,
+  ...logMetrics,
   ...prometheusMetrics,
   ...moeTrainingRecorded,
   ...moeInferenceRecorded,

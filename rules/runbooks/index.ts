@@ -1,6 +1,7 @@
 import { backupRunbooks } from './backups';
 import { gpuRunbooks } from './gpu';
 import { kubernetesRunbooks } from './kubernetes';
+import { logRunbooks } from './logs';
 import { mageLearnersRunbooks } from './mage-learners';
 import { mageWorkersRunbooks } from './mage-workers';
 import { metaRunbooks } from './meta';
@@ -20,5 +21,6 @@ export const RUNBOOKS: readonly Runbook[] = [
   ...nodeRunbooks,
   ...kubernetesRunbooks,
   ...backupRunbooks,
+  ...logRunbooks,
   ...metaRunbooks,
 ];

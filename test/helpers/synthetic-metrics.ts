@@ -7,6 +7,7 @@ import { healthyValue } from './synthetic-values';
 import {
   ALL_PODS,
   ALL_TARGETS,
+  WORKLOAD_PODS,
   GPUS_PER_NODE,
   NODES,
   applicationTargets,
@@ -137,10 +138,28 @@ function baseLabelSets(metric: MetricDefinition, matched: ReadonlyMap<string, Re
     case 'prometheus':
       if (metric.name === 'up') return labelsOf(ALL_TARGETS);
       return labelsOf(monitoringTargets(metric.name.startsWith('alertmanager_') ? JOBS.alertmanager : JOBS.prometheus));
+    case 'fluent-bit':
+      return fluentBitLabelSets(metric);
     default:
-      // A source this generator does not know yet (a log shipper, say): one series per node.
+      // A source this generator does not know yet: one series per node.
       return NODES.map((node) => ({ job: metric.source, instance: `${nodeIp(node)}:2020`, node }));
   }
+}
+
+/**
+ * Fluent Bit is scraped with honor_labels: a log-derived counter carries the pod that logged the
+ * line, counted by the Fluent Bit of that pod's node; its own metrics carry only the target labels.
+ */
+function fluentBitLabelSets(metric: MetricDefinition): LabelSet[] {
+  const shippers = monitoringTargets(JOBS.fluentBit).map((t) => t.labels);
+  if (!metric.labels?.includes('pod')) return shippers;
+  return WORKLOAD_PODS.map((pod) => ({
+    ...shippers.find((shipper) => shipper.node === pod.node)!,
+    namespace: pod.namespace,
+    pod: pod.pod,
+    container: pod.container,
+    app: pod.app,
+  }));
 }
 
 /** kube-state-metrics is scraped with honor_labels: the pod or node a series describes wins over its own target labels. */

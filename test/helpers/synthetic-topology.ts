@@ -60,6 +60,10 @@ const MONITORING = {
     pods: NODES.map((node) => ({ ...pods('dcgm-exporter', namespaces.monitoring, 1, [node])[0], pod: `dcgm-exporter-${node}` })),
     port: 9400,
   },
+  [JOBS.fluentBit]: {
+    pods: NODES.map((node) => ({ ...pods('fluent-bit', namespaces.monitoring, 1, [node])[0], pod: `fluent-bit-${node}` })),
+    port: 2021,
+  },
   [JOBS.kubeStateMetrics]: { pods: pods('kube-state-metrics', namespaces.monitoring, 1), port: 8080 },
   [JOBS.prometheus]: { pods: pods('prometheus', namespaces.monitoring, PROD.prometheus.replicas), port: 9090 },
   [JOBS.alertmanager]: { pods: pods('alertmanager', namespaces.monitoring, PROD.alerting.alertmanager.replicas), port: 9093 },

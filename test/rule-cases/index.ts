@@ -1,6 +1,7 @@
 import { backupCases } from './backups';
 import { gpuCases } from './gpu';
 import { kubernetesCases } from './kubernetes';
+import { logCases } from './logs';
 import { mageLearnersCases } from './mage-learners';
 import { mageWorkersCases } from './mage-workers';
 import { metaCases } from './meta';
@@ -21,5 +22,6 @@ export const RULE_TEST_CASES: Readonly<Record<string, readonly RuleTestCase[]>> 
   node: nodeCases,
   kubernetes: kubernetesCases,
   backups: backupCases,
+  logs: logCases,
   meta: metaCases,
 };

@@ -19,7 +19,10 @@ export interface ScrapeJobAlert {
   readonly component: string;
   /** What stops working while it is down; ends the description. */
   readonly impact: string;
-  /** `kind/name` of the workload in the monitoring namespace; none for the kubelet, which runs on every node. */
+  /**
+   * `kind/name` of the workload in the monitoring namespace, or `kind,kind/name` when its kind differs
+   * per environment; none for the kubelet, which runs on every node.
+   */
   readonly workload?: string;
   readonly mode: JobDownMode;
 }
@@ -105,6 +108,39 @@ export const SCRAPE_JOB_ALERTS: readonly ScrapeJobAlert[] = [
     component: 'Grafana',
     impact: 'dashboards are unavailable, while alerts and notifications still flow',
     workload: 'deployment/grafana',
+    mode: 'all-down',
+  },
+  {
+    // One pod per node: a share of them down is TargetDown's, every one down (or none discovered) is this.
+    job: JOBS.fluentBit,
+    alert: 'FluentBitDown',
+    severity: 'warning',
+    priority: 'P1',
+    component: 'Fluent Bit',
+    impact: 'no new logs reach Loki and the log-derived alerts (NaN loss, CUDA OOM, NCCL errors, …) cannot fire',
+    workload: 'daemonset/fluent-bit',
+    mode: 'all-down',
+  },
+  {
+    job: JOBS.loki,
+    alert: 'LokiDown',
+    severity: 'warning',
+    priority: 'P2',
+    component: 'Loki',
+    impact: 'logs cannot be searched, and Fluent Bit buffers them on the nodes until its buffer is full',
+    workload: 'statefulset/loki',
+    mode: 'all-down',
+  },
+  {
+    // The SDKs drop spans they cannot export; nothing alerts on traces, so this can wait for working hours.
+    // A Deployment where traces live in memory, a StatefulSet where they live on a volume.
+    job: JOBS.jaeger,
+    alert: 'JaegerDown',
+    severity: 'warning',
+    priority: 'P3',
+    component: 'Jaeger',
+    impact: 'traces are neither collected nor searchable (the spans sent meanwhile are lost)',
+    workload: 'deployment,statefulset/jaeger',
     mode: 'all-down',
   },
 ];

@@ -3,6 +3,7 @@ import { JOBS } from '../../selectors';
 import { META } from '../../thresholds';
 import type { Runbook, RunbookStep } from '../types';
 import { ns, promApi, promLogs } from './commands';
+import { LOGGING_JOB_STEPS } from './logging-jobs';
 
 const targetsOf = (job: string, pod: string): RunbookStep => ({
   text: 'List the targets of the job with their health and last scrape error; an empty list means discovery finds nothing.',
@@ -12,14 +13,16 @@ const targetsOf = (job: string, pod: string): RunbookStep => ({
 
 /** Steps for a job served by a workload in the monitoring namespace, whose Service is named like it. */
 function workloadSteps(workload: string, mode: JobDownMode): Pick<Runbook, 'diagnosis' | 'mitigation'> {
-  const name = workload.split('/')[1];
+  const [kinds, name] = workload.split('/');
+  // A workload whose kind differs per environment is found by its name label, whichever kind it is.
+  const target = kinds.includes(',') ? `${kinds} -l app.kubernetes.io/name=${name}` : workload;
   // With one replica down, a rolling restart would also take down the ones still working.
-  const restart = mode === 'each-down' ? `${ns} delete pod <pod>` : `${ns} rollout restart ${workload}`;
+  const restart = mode === 'each-down' ? `${ns} delete pod <pod>` : `${ns} rollout restart ${target}`;
   return {
     diagnosis: [
       {
         text: 'Check that the pods exist, are ready and run on the expected nodes.',
-        command: `${ns} get ${workload} -o wide\n${ns} get pods -l app.kubernetes.io/name=${name} -o wide`,
+        command: `${ns} get ${target} -o wide\n${ns} get pods -l app.kubernetes.io/name=${name} -o wide`,
       },
       {
         text: 'Check that the Service has endpoints; none means its selector or port name no longer matches the pods.',
@@ -115,6 +118,7 @@ const JOB_STEPS: Readonly<Record<string, Partial<Pick<Runbook, 'diagnosis' | 'mi
       },
     ],
   },
+  ...LOGGING_JOB_STEPS,
 };
 
 function jobDownRunbook(row: ScrapeJobAlert): Runbook {

@@ -41,6 +41,13 @@ export const GRAFANA = [
   monitoringPod('grafana', 'grafana-7d9f8c6b5-abcde', '10.0.2.30:3000', 'cpu-node-1'),
   monitoringPod('grafana', 'grafana-7d9f8c6b5-fghij', '10.0.3.30:3000', 'cpu-node-2'),
 ];
+/** One Fluent Bit per node (a DaemonSet). */
+export const FLUENT_BIT = [
+  monitoringPod('fluent-bit', 'fluent-bit-x7k2p', '10.0.4.21:2020', 'gpu-node-1'),
+  monitoringPod('fluent-bit', 'fluent-bit-m2q8d', '10.0.1.21:2020', 'cpu-node-1'),
+];
+export const LOKI = [monitoringPod('loki', 'loki-0', '10.0.2.40:3100', 'cpu-node-1')];
+export const JAEGER = [monitoringPod('jaeger', 'jaeger-0', '10.0.3.40:8888', 'cpu-node-2')];
 export const [PROMETHEUS_0, PROMETHEUS_1] = PROMETHEUS;
 export const [ALERTMANAGER_0, ALERTMANAGER_1, ALERTMANAGER_2] = ALERTMANAGER;
 /** A target of another job, so a case with a job missing still has input. */

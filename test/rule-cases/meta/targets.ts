@@ -4,10 +4,13 @@ import {
   CADVISOR,
   critical,
   DCGM,
+  FLUENT_BIT,
   GRAFANA,
+  JAEGER,
   KSM,
   KUBELET,
   kubeletTarget,
+  LOKI,
   NODE_EXPORTER,
   PROMETHEUS,
   PROMETHEUS_0,
@@ -16,6 +19,7 @@ import {
   upSeries,
   warningP1,
   warningP2,
+  warningP3,
 } from './fixtures';
 
 /** Jobs whose alert fires when no target is up, including when none is discovered. */
@@ -69,6 +73,33 @@ const ALL_DOWN_JOBS = [
     summary: 'Prometheus cannot scrape any Grafana target',
     undiscovered:
       'No Grafana target has been up for 10m (0 discovered); dashboards are unavailable, while alerts and notifications still flow.',
+  },
+  {
+    alert: 'FluentBitDown',
+    job: 'fluent-bit',
+    targets: FLUENT_BIT,
+    labels: warningP1,
+    summary: 'Prometheus cannot scrape any Fluent Bit target',
+    undiscovered:
+      'No Fluent Bit target has been up for 10m (0 discovered); no new logs reach Loki and the log-derived alerts (NaN loss, CUDA OOM, NCCL errors, …) cannot fire.',
+  },
+  {
+    alert: 'LokiDown',
+    job: 'loki',
+    targets: LOKI,
+    labels: warningP2,
+    summary: 'Prometheus cannot scrape any Loki target',
+    undiscovered:
+      'No Loki target has been up for 10m (0 discovered); logs cannot be searched, and Fluent Bit buffers them on the nodes until its buffer is full.',
+  },
+  {
+    alert: 'JaegerDown',
+    job: 'jaeger',
+    targets: JAEGER,
+    labels: warningP3,
+    summary: 'Prometheus cannot scrape any Jaeger target',
+    undiscovered:
+      'No Jaeger target has been up for 10m (0 discovered); traces are neither collected nor searchable (the spans sent meanwhile are lost).',
   },
 ];
 
@@ -195,6 +226,26 @@ export const targetCases: readonly RuleTestCase[] = [
             summary: 'Prometheus prometheus-1 is down',
             description:
               'Prometheus monitoring/prometheus-1 at 10.0.3.10:9090 has failed every scrape for 10m (up = 0); that replica evaluates no rules, so alerting rests on the replicas still running.',
+            dashboard: 'system',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'FluentBitDown: the Fluent Bit of one node down is left to TargetDown',
+    series: [...upSeries([FLUENT_BIT[0]], '1x20'), ...upSeries([FLUENT_BIT[1]], '0x20')],
+    alerts: [
+      { alert: 'FluentBitDown', at: '11m', fires: [] },
+      {
+        alert: 'TargetDown',
+        at: '11m',
+        fires: [
+          {
+            labels: { job: 'fluent-bit', namespace: 'monitoring', ...warningP2 },
+            summary: 'Some fluent-bit targets are down',
+            description:
+              '50.0% of the fluent-bit targets in namespace monitoring are down (above 10%); their metrics and alerts are missing.',
             dashboard: 'system',
           },
         ],
