@@ -40,14 +40,15 @@ export function restrictedSecurityContext(user = NOBODY): ContainerSecurityConte
 
 /**
  * Pod-level non-root identity for workloads with volumes: fsGroup makes the volume writable for
- * NOBODY, and ON_ROOT_MISMATCH skips the recursive chown of a large volume on every restart.
+ * `uid` (an image's own user, else nobody), and ON_ROOT_MISMATCH skips the recursive chown of a
+ * large volume on every restart.
  */
-export function nonRootPodSecurityContext(): PodSecurityContextProps {
+export function nonRootPodSecurityContext(uid: number = NOBODY): PodSecurityContextProps {
   return {
     ensureNonRoot: true,
-    user: NOBODY,
-    group: NOBODY,
-    fsGroup: NOBODY,
+    user: uid,
+    group: uid,
+    fsGroup: uid,
     fsGroupChangePolicy: FsGroupChangePolicy.ON_ROOT_MISMATCH,
   };
 }

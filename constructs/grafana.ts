@@ -4,7 +4,7 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/
 import { Construct } from 'constructs';
 import type { GrafanaDatabaseSettings, ImageSettings, ResourceSettings } from '../config';
 import { ComponentChart } from './component-chart';
-import { containerResources, restrictedSecurityContext } from './container-defaults';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
 import { mountProjectedConfigMaps, useRuntimeDefaultSeccomp } from './escape-hatches';
 import { GRAFANA_PATHS, renderDashboardProvider, renderGrafanaIni } from './grafana-config';
 import { JAEGER_QUERY_SERVICE, LOKI_SERVICE, renderDatasources, type DatasourcesProps } from './grafana-datasources';
@@ -104,13 +104,7 @@ export class Grafana extends Construct {
       serviceAccount,
       automountServiceAccountToken: false,
       // fsGroup lets the grafana user read the Secret files (mode 0440); the volumes are small, so no chown cost.
-      securityContext: {
-        ensureNonRoot: true,
-        user: GRAFANA_UID,
-        group: GRAFANA_UID,
-        fsGroup: GRAFANA_UID,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(GRAFANA_UID),
     });
     selectPodsByStableLabels(this.deployment, identity);
     // Any change to grafana.ini, provisioning or a dashboard rolls the pods; Grafana reads datasources only at start.

@@ -5,7 +5,7 @@ import { DNS_LABEL } from '../config/primitives';
 import type { JaegerSettings } from '../config/logging';
 import { memoryBytes } from '../config/quantities';
 import { ComponentChart } from './component-chart';
-import { containerResources, restrictedSecurityContext } from './container-defaults';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { JAEGER_QUERY_SERVICE, serviceUrl } from './grafana-datasources';
 import { JAEGER_PATHS, JAEGER_PORTS, renderJaegerConfig, renderSamplingStrategies } from './jaeger-config';
@@ -85,14 +85,8 @@ export class Jaeger extends Construct {
       select: false,
       serviceAccount,
       automountServiceAccountToken: false,
-      // fsGroup makes the Badger volume writable; ON_ROOT_MISMATCH skips a recursive chown on restart.
-      securityContext: {
-        ensureNonRoot: true,
-        user: JAEGER_UID,
-        group: JAEGER_UID,
-        fsGroup: JAEGER_UID,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      // The image's own user; fsGroup makes the Badger volume writable for it.
+      securityContext: nonRootPodSecurityContext(JAEGER_UID),
     });
     selectPodsByStableLabels(this.statefulSet, identity);
     addConfigChecksum(this.statefulSet, this.configText);

@@ -5,7 +5,7 @@ import type { LokiSettings } from '../config/logging';
 import { AWS_REGION } from '../config/primitives';
 import { durationSeconds } from '../config/quantities';
 import { ComponentChart } from './component-chart';
-import { containerResources, restrictedSecurityContext } from './container-defaults';
+import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { LOKI_SERVICE } from './grafana-datasources';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
@@ -98,14 +98,7 @@ export class Loki extends Construct {
       select: false,
       serviceAccount,
       automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: LOKI_UID,
-        group: LOKI_UID,
-        fsGroup: LOKI_UID,
-        // Skips the recursive chown of a large volume on every restart.
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(LOKI_UID),
     });
     selectPodsByStableLabels(this.statefulSet, identity);
     addConfigChecksum(this.statefulSet, this.configText);

@@ -9,7 +9,7 @@ import { DCGM_COUNTERS, catalogEntriesFedBy, renderDcgmCounters } from '../const
 import { KubeStateMetrics, KUBE_STATE_RESOURCES } from '../constructs/kube-state-metrics';
 import { NodeExporter } from '../constructs/node-exporter';
 import { NvidiaDevicePlugin } from '../constructs/nvidia-device-plugin';
-import { podSpecOf, validateAgainstSchema, type KubeObject } from './helpers/manifests';
+import { podSpecOf, schemaFailures, type KubeObject } from './helpers/manifests';
 
 type Mount = { name: string; mountPath: string; readOnly?: boolean };
 type Env = { name: string; value?: string };
@@ -53,15 +53,7 @@ describe.each(ENVIRONMENT_NAMES)('cluster agents of %s', (env) => {
 
   it('GIVEN every object WHEN validated against its Kubernetes schema THEN none is invalid', () => {
     expect(objects.length).toBeGreaterThanOrEqual(14);
-    const failures = objects.flatMap((object) => {
-      try {
-        validateAgainstSchema(object);
-        return [];
-      } catch (error) {
-        return [`${object.kind}/${object.metadata.name}: ${(error as Error).message}`];
-      }
-    });
-    expect(failures).toEqual([]);
+    expect(schemaFailures(objects)).toEqual([]);
   });
 
   it('GIVEN every object THEN it has the standard labels, and every pod template the stable selector labels', () => {

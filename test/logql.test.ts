@@ -4,6 +4,9 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { loadEnvironments } from '../config';
+import { renderEnvironment } from '../constructs/render';
 import { buildDashboards, renderDashboards, type DashboardUid } from '../dashboards';
 import { logqlExpressions, panelExpressions, panelsOf, substituteVariables } from '../dashboards/lib/expressions';
 import { logqlString, logsRow, patternLogsPanel, regexFilter, streamSelector, type LogScope } from '../dashboards/lib/logs';
@@ -290,5 +293,47 @@ describe('the LogQL builders', () => {
   it('GIVEN a pattern of another job THEN its panel is refused; GIVEN an omitted pattern the job does not have THEN the row is refused', () => {
     expect(() => patternLogsPanel('bridgeError', trainer)).toThrow(/"bridgeError" applies to job\(s\) mage, not to job "moe-lab"/);
     expect(() => logsRow(trainer, { omit: ['bridgeError'] })).toThrow(/omit: bridgeError not among the patterns of job "moe-lab"/);
+  });
+});
+
+// The dashboards' LogQL against what Fluent Bit and the workloads actually produce in dist/: the
+// labels of the Loki output, the jobs its Lua filter assigns, and the `app` labels of the pods.
+describe('LogQL against the synthesized Fluent Bit config and workloads', () => {
+  const [prod] = loadEnvironments(['prod']);
+  const files = renderEnvironment(prod);
+  const fluentBit = parseYaml(files.get('config/fluent-bit/fluent-bit.yaml')!) as {
+    pipeline: { filters: Array<{ name: string; code?: string }>; outputs: Array<{ name: string; labels?: string }> };
+  };
+  const lokiOutput = fluentBit.pipeline.outputs.find((output) => output.name === 'loki')!;
+  const sentLabels = lokiOutput.labels!.split(',').map((pair) => pair.trim().split('=')[0]);
+  const luaCode = fluentBit.pipeline.filters.flatMap((filter) => (filter.code ? [filter.code] : [])).join('\n');
+  const assignedJobs = [...luaCode.matchAll(/\["[^"]+"\]\s*=\s*"([^"]+)"/g)].map((match) => match[1]);
+  const podApps = parseAllDocuments(files.get('moe-workloads.yaml')! + files.get('mage-workloads.yaml')!)
+    .map((doc) => doc.toJS() as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } })
+    .flatMap((object) => object?.spec?.template?.metadata?.labels?.app ?? []);
+  const used = queries.map(({ expr }) => parseLogql(expr, VALUES).matchers);
+
+  it('GIVEN every matcher of every dashboard query THEN its label is one the Loki output of the rendered config sends', () => {
+    expect(sentLabels.length).toBeGreaterThan(0);
+    expect([...new Set(used.flat().map((m) => m.label))].filter((label) => !sentLabels.includes(label))).toEqual([]);
+  });
+
+  it('GIVEN every job a dashboard selects THEN Fluent Bit assigns it to some namespace', () => {
+    const jobs = new Set(
+      used
+        .flat()
+        .filter((m) => m.label === 'job')
+        .map((m) => m.value),
+    );
+    expect([...jobs].filter((job) => !assignedJobs.includes(job))).toEqual([]);
+  });
+
+  it('GIVEN every app a dashboard selects THEN a synthesized workload pod carries that app label', () => {
+    const apps = used
+      .flat()
+      .filter((m) => m.label === 'app')
+      .flatMap((m) => (m.op === '=~' ? m.value.split('|') : [m.value]));
+    expect(apps.length).toBeGreaterThan(0);
+    expect([...new Set(apps)].filter((app) => !podApps.includes(app))).toEqual([]);
   });
 });

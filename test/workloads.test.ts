@@ -14,7 +14,7 @@ import { MoeInference } from '../constructs/moe-inference';
 import { MoeTrainer } from '../constructs/moe-trainer';
 import { PriorityClasses } from '../constructs/priority-classes';
 import { APPS } from '../rules/selectors';
-import { podSpecOf, validateAgainstSchema, type KubeObject } from './helpers/manifests';
+import { podSpecOf, schemaFailures, type KubeObject } from './helpers/manifests';
 
 type Probe = { httpGet?: { path: string; port: number }; tcpSocket?: { port: number } };
 interface WorkloadContainer {
@@ -75,15 +75,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('ML workloads with the %s set
 
   it('GIVEN every object WHEN validated against its Kubernetes schema THEN none is invalid', () => {
     expect(objects.length).toBeGreaterThan(10);
-    const failures = objects.flatMap((object) => {
-      try {
-        validateAgainstSchema(object);
-        return [];
-      } catch (error) {
-        return [`${object.kind}/${object.metadata.name}: ${(error as Error).message}`];
-      }
-    });
-    expect(failures).toEqual([]);
+    expect(schemaFailures(objects)).toEqual([]);
   });
 
   it('GIVEN the GPU workloads THEN each requests its configured nvidia.com/gpu, tolerates the GPU taint and requires a GPU node', () => {

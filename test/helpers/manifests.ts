@@ -65,3 +65,15 @@ export function validateAgainstSchema(object: KubeObject): void {
   if (!Model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
   new Model(object).validate();
 }
+
+/** `Kind/name: reason` for every object its Kubernetes schema rejects; empty when all are valid. */
+export function schemaFailures(objects: readonly KubeObject[]): string[] {
+  return objects.flatMap((object) => {
+    try {
+      validateAgainstSchema(object);
+      return [];
+    } catch (error) {
+      return [`${object.kind}/${object.metadata.name}: ${(error as Error).message}`];
+    }
+  });
+}
