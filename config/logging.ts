@@ -18,7 +18,7 @@ const lokiObjectStorage = z.discriminatedUnion(
     z.strictObject({ type: z.literal('filesystem') }),
     z.strictObject({
       type: z.literal('s3'),
-      /** Created by the Pulumi program, one per environment. */
+      /** One per environment; the Pulumi program is to create it (infra/), until then it is created by hand. */
       bucket: bucketName,
       /** IAM role Loki's ServiceAccount assumes (IRSA), allowed to read and write the bucket. */
       roleArn,
@@ -47,7 +47,7 @@ export const lokiSchema = z.strictObject({
 export const fluentBitSchema = z.strictObject({
   image,
   resources,
-  /** Records held in memory per input before it pauses reading (`mem_buf_limit`). */
+  /** Records held in memory per input (`mem_buf_limit`); with filesystem storage further chunks wait on disk instead of pausing the input. */
   memBufLimit: memoryQuantity,
   /** Chunks buffered on the node's disk while Loki is unreachable (`storage.total_limit_size`); older ones are dropped beyond. */
   filesystemBufferLimit: memoryQuantity,

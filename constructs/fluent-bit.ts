@@ -6,7 +6,7 @@ import type { FluentBitSettings } from '../config/logging';
 import { grantHostAccess, tolerateEveryTaint } from './agent-patches';
 import { ComponentChart } from './component-chart';
 import { containerResources } from './container-defaults';
-import { useRuntimeDefaultSeccomp } from './escape-hatches';
+import { usePriorityClass, useRuntimeDefaultSeccomp } from './escape-hatches';
 import { FLUENT_BIT_PORTS, renderFluentBitConfig } from './fluent-bit-config';
 import { hostAgentSecurityContext } from './host-access';
 import { hostAgentDaemonSet } from './host-agent';
@@ -35,8 +35,8 @@ const CONFIG_DIR = '/fluent-bit/config';
 const CONFIG_FILE = 'fluent-bit.yaml';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-/** The config uses keys of Fluent Bit 3.1+ (Loki structured_metadata); a new major needs it reviewed first. */
-const SUPPORTED_TAG = /^v?3\.[1-9]\d*\.\d+$/;
+/** The config uses keys of Fluent Bit 3.2+ (log_to_metrics flush_interval_sec); a new major needs it reviewed first. */
+const SUPPORTED_TAG = /^v?3\.([2-9]|[1-9]\d+)\.\d+$/;
 
 /**
  * Fluent Bit on every node, GPU nodes included: tails the container logs read-only, adds pod
@@ -104,6 +104,9 @@ export class FluentBit extends Construct {
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     grantHostAccess(this, this.daemonSet, container, NAME);
     useRuntimeDefaultSeccomp(this.daemonSet);
+    // A node full of higher-priority GPU pods would leave it Pending, and a pending pod is no scrape
+    // target: the node's logs and log alerts would vanish without FluentBitDown noticing.
+    usePriorityClass(this.daemonSet, 'system-node-critical');
 
     const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
     new kplus.Service(this, 'Service', {
@@ -158,7 +161,7 @@ function validateProps(props: FluentBitProps): void {
     throw new Error(`FluentBit loki.host: got "${props.loki.host}"; must be a host name such as loki.monitoring.svc`);
   const tag = props.settings.image.tag;
   if (!SUPPORTED_TAG.test(tag))
-    throw new Error(`FluentBit settings.image.tag: got "${tag}"; must be a pinned 3.x release from 3.1 on, such as 3.2.10`);
+    throw new Error(`FluentBit settings.image.tag: got "${tag}"; must be a pinned 3.x release from 3.2 on, such as 3.2.10`);
   const port = props.loki.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new Error(`FluentBit loki.port: got ${port}; must be a whole number from 1 to 65535`);

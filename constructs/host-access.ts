@@ -117,7 +117,8 @@ export const HOST_ACCESS = {
         mountPath: '/var/lib/fluent-bit',
         writable: true,
         create: true,
-        reason: 'tail positions (db) and the filesystem buffer outlive the pod, so a restart neither loses nor re-ships a line',
+        reason:
+          'tail positions (db) and the filesystem buffer outlive the pod, so a restart resumes where it stopped instead of losing or re-reading a file',
       },
     ],
     runAsRoot: true,

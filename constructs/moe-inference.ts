@@ -20,7 +20,7 @@ export interface MoeInferenceProps {
   /** PriorityClass that keeps serving ahead of training on the GPUs. */
   readonly priorityClassName: string;
   /**
-   * Where the OpenTelemetry SDK sends spans and fetches its sampling strategy (Jaeger's collector).
+   * Where the OpenTelemetry SDK sends spans (Jaeger's collector) and the ratio it samples at.
    * @default - no tracing environment
    */
   readonly tracing?: TracingProps;

@@ -30,7 +30,7 @@ export interface MoeTrainerProps {
    */
   readonly claims?: { readonly models?: string; readonly checkpoints?: string; readonly data?: string };
   /**
-   * Where the OpenTelemetry SDK sends spans and fetches its sampling strategy (Jaeger's collector).
+   * Where the OpenTelemetry SDK sends spans (Jaeger's collector) and the ratio it samples at.
    * @default - no tracing environment
    */
   readonly tracing?: TracingProps;

@@ -63,11 +63,12 @@ export const LOG_PATTERNS = {
     title: 'Expert overflow / routing failed',
     alert: 'ExpertRoutingErrorsInLogs',
   },
-  /** PyTorch's `CUDA out of memory. Tried to allocate …`, `CUDA error: out of memory`, `torch.OutOfMemoryError` and a bare `OOM`. */
+  /** PyTorch's `CUDA out of memory. Tried to allocate …`, `CUDA error: out of memory`, `torch.OutOfMemoryError` and a bare `OOM`;
+   * not Java's heap OutOfMemoryError (a Mage game engine), which is no GPU fault. */
   gpuOutOfMemory: {
     metricName: 'gpu_out_of_memory_total',
     help: 'Log lines reporting CUDA out of memory (OOM).',
-    regex: '(?i:cuda out of memory|cuda error: out of memory)|OutOfMemoryError|\\bOOM\\b',
+    regex: '(?i:cuda out of memory|cuda error: out of memory)|torch\\.(?:cuda\\.)?OutOfMemoryError|\\bOOM\\b',
     jobs: BOTH,
     title: 'CUDA out of memory',
     alert: 'CudaOutOfMemoryInLogs',

@@ -196,6 +196,8 @@ describe.each(ENVIRONMENT_NAMES)('fluent bit in %s', (name) => {
   it('GIVEN the DaemonSet THEN it tolerates every taint and its token may only get, list and watch pods and namespaces', () => {
     const pod = podSpecOf(kind(objects, 'DaemonSet')[0]) as unknown as AnyObject;
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
+    // A node packed with higher-priority GPU pods must still make room for its log shipper.
+    expect(pod.priorityClassName).toBe('system-node-critical');
     expect(pod.automountServiceAccountToken).toBe(true);
     const [role] = kind(objects, 'ClusterRole') as AnyObject[];
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }]);

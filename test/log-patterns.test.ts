@@ -39,10 +39,16 @@ const SAMPLES: Readonly<Record<LogPatternId, Samples>> = {
     match: [
       'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB',
       'CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.15 GiB total capacity)',
-      'java.lang.OutOfMemoryError: Java heap space',
+      'torch.cuda.OutOfMemoryError: CUDA out of memory.',
       'worker 3 killed: OOM',
     ],
-    noMatch: ['cuda memory allocated 12.3 GiB', 'ZOOM level 3', 'room for 12 more episodes', 'oom_score_adj=0'],
+    noMatch: [
+      'java.lang.OutOfMemoryError: Java heap space',
+      'cuda memory allocated 12.3 GiB',
+      'ZOOM level 3',
+      'room for 12 more episodes',
+      'oom_score_adj=0',
+    ],
   },
   ncclError: {
     match: [

@@ -18,6 +18,7 @@ import {
   type LogPatternId,
   type LokiStreamLabel,
 } from '../../rules/log-patterns';
+import { linesWithin } from '../../rules/groups/logs';
 import { JOBS } from '../../rules/selectors';
 import { LOGS } from '../../rules/thresholds';
 import { LOKI_REF } from './datasources';
@@ -211,10 +212,10 @@ export function failureLinesCounted(scope: LogScope, ids: readonly LogPatternId[
   return timeseriesPanel({
     title: 'Failure lines counted',
     description:
-      'Lines matching each failure pattern per app within each rate interval of the graph (about one step), as Fluent Bit counts them and the alerts read them (Prometheus); the panels below show the lines themselves.',
+      'Lines matching each failure pattern per app within each rate interval of the graph (about one step), as Fluent Bit counts them and the alerts read them (Prometheus), the line that creates a counter included; the panels below show the lines themselves.',
     unit: 'errors',
     queries: ids.map((id) => ({
-      expr: `sum by (app) (increase(${counterSelector(id, scope.matchers ?? [])}[$__rate_interval]))`,
+      expr: `sum by (app) (${linesWithin(counterSelector(id, scope.matchers ?? []), '$__rate_interval', filters('cluster'))})`,
       legend: `{{app}}: ${patternOf(id).title}`,
     })),
     min: 0,

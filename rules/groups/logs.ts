@@ -8,17 +8,25 @@ import type { AlertRule, Priority, RuleGroup, Severity } from '../types';
 const fluentBit = `job="${JOBS.fluentBit}"`;
 
 /**
- * The lines a log counter counted in the last `window`, per series, exactly (no extrapolation).
+ * The lines a log counter (a selector) counted in the last `window`, per series, exactly (no extrapolation;
+ * 0 when none).
  * log_to_metrics creates a series at its first matching line, with value 1, so increase() never sees
  * that line: a series with no earlier value counts in full. The earlier value is the last one within
- * LOGS.counterLookback before the window, so a scrape gap shorter than that (a Prometheus restart) is
- * not taken for a new series; a value below it means Fluent Bit restarted, and the new value counts.
+ * LOGS.counterLookback before the window, so a scrape gap shorter than that is not taken for a new
+ * series; a value below it means Fluent Bit restarted, and the new value counts. A series counts as
+ * new only if its node's Fluent Bit was scraped in that lookback: after a longer Prometheus outage, or
+ * on the first install (when Fluent Bit reads the kubelet's existing logs from the start), old lines
+ * must not page as new ones. `upMatchers` narrow the Fluent Bit targets as the counter is narrowed.
  */
-export function linesWithin(metric: string, window: string): string {
-  const now = `${metric}{${fluentBit}}`;
-  const before = `(last_over_time(${now}[${LOGS.counterLookback}] offset ${window}) <= ${now})`;
-  return `(${now} - ${before} > 0) or (${now} unless ${before})`;
+export function linesWithin(counter: string, window: string, upMatchers: readonly string[] = []): string {
+  const before = `(last_over_time(${counter}[${LOGS.counterLookback}] offset ${window}) <= ${counter})`;
+  const up = `up{${[fluentBit, ...upMatchers].join(', ')}}`;
+  const watchedBefore = `max by (cluster, node) (max_over_time(${up}[${LOGS.counterLookback}] offset ${window})) > 0`;
+  return `(${counter} - ${before}) or ((${counter} unless ${before}) and on (cluster, node) (${watchedBefore}))`;
 }
+
+/** A log counter as the alerts select it: scraped by the Fluent Bit job. */
+const counterOf = (id: LogPatternId) => `${logMetricName(id)}{${fluentBit}}`;
 
 /**
  * Per logging container. Fluent Bit reads the logs of the node it runs on, so the `node` label of its
@@ -104,7 +112,7 @@ function patternAlert(id: keyof typeof PATTERN_ALERTS): AlertRule {
   return {
     ...rule,
     alert: pattern.alert,
-    expr: `sum by (${PER_CONTAINER}) (${linesWithin(logMetricName(id), window)})`,
+    expr: `sum by (${PER_CONTAINER}) (${linesWithin(counterOf(id), window)}) > 0`,
     scope: 'pod',
     description: `${container} logged {{ $value | printf "%.0f" }} line(s) matching "${pattern.title}" in the last ${window}${rule.for ? ` (and has kept logging them for ${rule.for})` : ''}; ${impact}.`,
   };
@@ -122,7 +130,7 @@ export const logGroups: readonly RuleGroup[] = [
       {
         // Per app: many pods logging a few errors each add up, one pod alone rarely matters.
         alert: errorLines.alert,
-        expr: `sum by (namespace, app) (${linesWithin(logMetricName('errorLine'), LOGS.errorRateWindow)}) / ${durationSeconds(LOGS.errorRateWindow)} > ${LOGS.maxErrorLinesPerSecond}`,
+        expr: `sum by (namespace, app) (${linesWithin(counterOf('errorLine'), LOGS.errorRateWindow)}) / ${durationSeconds(LOGS.errorRateWindow)} > ${LOGS.maxErrorLinesPerSecond}`,
         for: '15m',
         severity: 'warning',
         priority: 'P3',

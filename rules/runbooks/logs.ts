@@ -219,7 +219,7 @@ export const logRunbooks: readonly Runbook[] = [
   {
     alert: 'FluentBitDroppingLogs',
     meaning:
-      'A Fluent Bit pod dropped records bound for an output: Loki refused them with an error that is not retried (a 4xx other than 429: a line too long, an entry too old or out of order), or their chunk ran out of retries where the output has a retry limit.',
+      'A Fluent Bit pod dropped records bound for an output: Loki refused them with an error that is not retried (a 400: a line too long, an entry too old or out of order), or their chunk ran out of retries where the output has a retry limit.',
     impact:
       'The dropped lines are lost: they cannot be searched in Loki. The log-derived counters are counted before the output, so their alerts still work.',
     diagnosis: [

@@ -1,8 +1,8 @@
 import { series, type Labels } from './targets';
 import type { RuleTestCase } from './types';
 
-// A counter whose first sample is less than a window old counts as new, so the counters standing for
-// lines logged long ago start at least one window (15m) before the evaluation that checks them.
+// A counter counts as new only when its node's Fluent Bit was scraped in the hour before the window:
+// the cases that expect a new counter to fire give that node an `up` series from the start.
 
 /** The Fluent Bit pod of each node: it reads the logs of the pods on that node. */
 const FLUENT_BIT_IP: Readonly<Record<string, string>> = {
@@ -29,6 +29,12 @@ const LEARNER_0 = logged('mage', 'mage-learner', 'mage-learner-0', 'gpu-node-3')
 const counter = (name: string, pod: Labels) =>
   series(`log_metric_counter_${name}`, { job: 'fluent-bit', instance: `${FLUENT_BIT_IP[pod.node]}:2020`, service: 'fluent-bit', ...pod });
 
+/** Fluent Bit of `node` scraped from the start: a counter appearing later is one it has just created. */
+const watched = (node: string, values = '1x150') => ({
+  series: series('up', { job: 'fluent-bit', instance: `${FLUENT_BIT_IP[node]}:2020`, service: 'fluent-bit', node }),
+  values,
+});
+
 const critical = { severity: 'critical', priority: 'P1', scope: 'pod' };
 const warningP1 = { severity: 'warning', priority: 'P1', scope: 'pod' };
 const warningP2 = { severity: 'warning', priority: 'P2', scope: 'pod' };
@@ -50,6 +56,8 @@ const oneOffCases: RuleTestCase[] = [
       { series: counter('training_loss_not_finite_total', TRAINER_0), values: '_x30 1x30' },
       // Three NaN lines counted more than 15 minutes ago, none since.
       { series: counter('training_loss_not_finite_total', TRAINER_1), values: '3x60' },
+      watched('gpu-node-1'),
+      watched('gpu-node-2'),
     ],
     alerts: [
       { alert: 'TrainingLossNaNInLogs', at: '29m', fires: [] },
@@ -62,15 +70,33 @@ const oneOffCases: RuleTestCase[] = [
   {
     name: 'TrainingLossNaNInLogs: a 10-minute scrape gap does not make an old counter look new',
     // Samples until 20m, none from 21m to 30m (Prometheus restarting), then the same value again.
-    series: [{ series: counter('training_loss_not_finite_total', TRAINER_0), values: '1x20 _x10 1x20' }],
+    series: [
+      { series: counter('training_loss_not_finite_total', TRAINER_0), values: '1x20 _x10 1x20' },
+      watched('gpu-node-1', '1x20 _x10 1x20'),
+    ],
     alerts: [
       { alert: 'TrainingLossNaNInLogs', at: '31m', fires: [] },
       { alert: 'TrainingLossNaNInLogs', at: '42m', fires: [] },
     ],
   },
   {
+    name: 'TrainingLossNaNInLogs: after a 2-hour Prometheus outage an old counter does not look new',
+    series: [
+      { series: counter('training_loss_not_finite_total', TRAINER_0), values: '3x10 _x120 3x30' },
+      watched('gpu-node-1', '1x10 _x120 1x30'),
+    ],
+    alerts: ['131m', '140m', '150m'].map((at) => ({ alert: 'TrainingLossNaNInLogs', at, fires: [] })),
+  },
+  {
+    // On the first install Fluent Bit reads the kubelet's existing logs from the start: their counters
+    // appear with its first scrape, and are not news.
+    name: 'TrainingLossNaNInLogs: counters of old lines that appear with Fluent Bit’s first scrape do not fire',
+    series: [{ series: counter('training_loss_not_finite_total', TRAINER_0), values: '3x40' }, watched('gpu-node-1', '1x40')],
+    alerts: ['0m', '5m', '14m', '16m', '30m'].map((at) => ({ alert: 'TrainingLossNaNInLogs', at, fires: [] })),
+  },
+  {
     name: 'TrainingLossNaNInLogs: after Fluent Bit restarts, the recreated counter (1, below the old 5) fires',
-    series: [{ series: counter('training_loss_not_finite_total', TRAINER_0), values: '5x10 stale _x4 1x20' }],
+    series: [{ series: counter('training_loss_not_finite_total', TRAINER_0), values: '5x10 stale _x4 1x20' }, watched('gpu-node-1')],
     alerts: [
       { alert: 'TrainingLossNaNInLogs', at: '15m', fires: [] },
       { alert: 'TrainingLossNaNInLogs', at: '16m', fires: [nanFires] },
@@ -101,12 +127,12 @@ const oneOffCases: RuleTestCase[] = [
   },
   {
     name: 'NcclErrorsInLogs: the first NCCL WARN of a rank fires at once',
-    series: [{ series: counter('nccl_errors_total', TRAINER_1), values: '_x5 1x20' }],
+    series: [{ series: counter('nccl_errors_total', TRAINER_1), values: '_x20 1x20' }, watched('gpu-node-2')],
     alerts: [
-      { alert: 'NcclErrorsInLogs', at: '4m', fires: [] },
+      { alert: 'NcclErrorsInLogs', at: '19m', fires: [] },
       {
         alert: 'NcclErrorsInLogs',
-        at: '5m',
+        at: '20m',
         fires: [
           {
             labels: { ...TRAINER_1, ...warningP1 },
@@ -148,14 +174,17 @@ const recurringCases: RuleTestCase[] = [
   {
     name: 'ExpertRoutingErrorsInLogs: a line every minute fires after 15 minutes; a single line never does',
     series: [
-      { series: counter('expert_routing_errors_total', TRAINER_0), values: '1+1x30' },
-      { series: counter('expert_routing_errors_total', TRAINER_1), values: '_x3 1x30' },
+      // From 10m a line a minute on trainer 0; a single line on trainer 1 at 13m.
+      { series: counter('expert_routing_errors_total', TRAINER_0), values: '_x10 1+1x30' },
+      { series: counter('expert_routing_errors_total', TRAINER_1), values: '_x13 1x30' },
+      watched('gpu-node-1'),
+      watched('gpu-node-2'),
     ],
     alerts: [
-      { alert: 'ExpertRoutingErrorsInLogs', at: '14m', fires: [] },
+      { alert: 'ExpertRoutingErrorsInLogs', at: '24m', fires: [] },
       {
         alert: 'ExpertRoutingErrorsInLogs',
-        at: '16m',
+        at: '26m',
         fires: [
           {
             labels: { ...TRAINER_0, ...warningP2 },
@@ -171,14 +200,15 @@ const recurringCases: RuleTestCase[] = [
   {
     name: 'PythonBridgeErrorsInLogs: bridge errors every minute fire after 10 minutes; a single one never does',
     series: [
-      { series: counter('python_bridge_errors_total', WORKER_3), values: '1+1x30' },
-      { series: counter('python_bridge_errors_total', WORKER_4), values: '_x3 1x30' },
+      { series: counter('python_bridge_errors_total', WORKER_3), values: '_x10 1+1x30' },
+      { series: counter('python_bridge_errors_total', WORKER_4), values: '_x13 1x30' },
+      watched('cpu-node-1'),
     ],
     alerts: [
-      { alert: 'PythonBridgeErrorsInLogs', at: '9m', fires: [] },
+      { alert: 'PythonBridgeErrorsInLogs', at: '19m', fires: [] },
       {
         alert: 'PythonBridgeErrorsInLogs',
-        at: '11m',
+        at: '21m',
         fires: [
           {
             labels: { ...WORKER_3, ...warningP2 },
@@ -199,11 +229,11 @@ const recurringCases: RuleTestCase[] = [
       { series: counter('error_lines_total', WORKER_3), values: '60+60x30' },
     ],
     alerts: [
-      // Above the threshold from 3m (320 lines in the counters' first 4 minutes), so firing from 18m.
-      { alert: 'ErrorLogRateHigh', at: '17m', fires: [] },
+      // Counted from 5m, when the counters have a value 5 minutes back: 400 lines in 5m, so firing from 20m.
+      { alert: 'ErrorLogRateHigh', at: '19m', fires: [] },
       {
         alert: 'ErrorLogRateHigh',
-        at: '19m',
+        at: '21m',
         fires: [
           {
             labels: { namespace: 'moe-lab', app: 'moe-inference', severity: 'warning', priority: 'P3' },

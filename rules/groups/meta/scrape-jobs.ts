@@ -19,10 +19,7 @@ export interface ScrapeJobAlert {
   readonly component: string;
   /** What stops working while it is down; ends the description. */
   readonly impact: string;
-  /**
-   * `kind/name` of the workload in the monitoring namespace, or `kind,kind/name` when its kind differs
-   * per environment; none for the kubelet, which runs on every node.
-   */
+  /** `kind/name` of the workload in the monitoring namespace; none for the kubelet, which runs on every node. */
   readonly workload?: string;
   readonly mode: JobDownMode;
 }
@@ -133,14 +130,13 @@ export const SCRAPE_JOB_ALERTS: readonly ScrapeJobAlert[] = [
   },
   {
     // The SDKs drop spans they cannot export; nothing alerts on traces, so this can wait for working hours.
-    // A Deployment where traces live in memory, a StatefulSet where they live on a volume.
     job: JOBS.jaeger,
     alert: 'JaegerDown',
     severity: 'warning',
     priority: 'P3',
     component: 'Jaeger',
     impact: 'traces are neither collected nor searchable (the spans sent meanwhile are lost)',
-    workload: 'deployment,statefulset/jaeger',
+    workload: 'statefulset/jaeger',
     mode: 'all-down',
   },
 ];

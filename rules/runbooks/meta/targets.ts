@@ -13,16 +13,14 @@ const targetsOf = (job: string, pod: string): RunbookStep => ({
 
 /** Steps for a job served by a workload in the monitoring namespace, whose Service is named like it. */
 function workloadSteps(workload: string, mode: JobDownMode): Pick<Runbook, 'diagnosis' | 'mitigation'> {
-  const [kinds, name] = workload.split('/');
-  // A workload whose kind differs per environment is found by its name label, whichever kind it is.
-  const target = kinds.includes(',') ? `${kinds} -l app.kubernetes.io/name=${name}` : workload;
+  const name = workload.split('/')[1];
   // With one replica down, a rolling restart would also take down the ones still working.
-  const restart = mode === 'each-down' ? `${ns} delete pod <pod>` : `${ns} rollout restart ${target}`;
+  const restart = mode === 'each-down' ? `${ns} delete pod <pod>` : `${ns} rollout restart ${workload}`;
   return {
     diagnosis: [
       {
         text: 'Check that the pods exist, are ready and run on the expected nodes.',
-        command: `${ns} get ${target} -o wide\n${ns} get pods -l app.kubernetes.io/name=${name} -o wide`,
+        command: `${ns} get ${workload} -o wide\n${ns} get pods -l app.kubernetes.io/name=${name} -o wide`,
       },
       {
         text: 'Check that the Service has endpoints; none means its selector or port name no longer matches the pods.',
