@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { capacityProblems } from './capacity';
 import { gpuCapacityProblems } from './gpu-capacity';
+import { infraProblems } from './infra';
 import { workloadsProblems } from './workloads';
 import { dev } from './environments/dev';
 import { prod } from './environments/prod';
@@ -46,6 +47,7 @@ function checkEnvironment(name: string, input: unknown): Checked {
     // Production inference must keep serving through a node drain.
     ...workloadsProblems(parsed.data.workloads, name === 'prod'),
     ...gpuCapacityProblems(parsed.data),
+    ...infraProblems(parsed.data),
   ].map((p) => `environment "${name}": ${p.path}: ${p.message}`);
   return { problems, config: { name, ...parsed.data } };
 }

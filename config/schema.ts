@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentsSchema } from './agents';
 import { gpuNodesSchema } from './gpu-nodes';
+import { infraSchema } from './infra';
 import { loggingSchema } from './logging';
 import { mlConfigSchema } from './ml-config';
 import { AWS_REGION, dnsLabel, duration, image, resources, memoryQuantity } from './primitives';
@@ -175,6 +176,8 @@ export const environmentSchema = z
     storage: storageSchema,
     /** Loki, Fluent Bit and Jaeger. */
     logging: loggingSchema,
+    /** The AWS side the Pulumi program builds: network, EKS and its node groups. */
+    infra: infraSchema,
   })
   .superRefine((env, ctx) => {
     // Backups must not run while the platform may be down for maintenance.

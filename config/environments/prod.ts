@@ -2,6 +2,7 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { INFRA_DEFAULTS } from '../infra';
 import { LOGGING_DEFAULTS } from '../logging';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
@@ -42,4 +43,5 @@ export const prod: EnvironmentInput = {
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.prod),
   storage: structuredClone(STORAGE_DEFAULTS.prod),
   logging: structuredClone(LOGGING_DEFAULTS.prod),
+  infra: structuredClone(INFRA_DEFAULTS.prod),
 };

@@ -2,6 +2,7 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
+import { INFRA_DEFAULTS } from '../infra';
 import { LOGGING_DEFAULTS } from '../logging';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
@@ -39,4 +40,5 @@ export const staging: EnvironmentInput = {
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.staging),
   storage: structuredClone(STORAGE_DEFAULTS.staging),
   logging: structuredClone(LOGGING_DEFAULTS.staging),
+  infra: structuredClone(INFRA_DEFAULTS.staging),
 };
