@@ -8,7 +8,7 @@ import { ComponentChart } from './component-chart';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
 import { publishNotReadyAddresses, useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels, validateReplicas } from './stateful-set';
+import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels, validateReplicas } from './stateful-set';
 
 export interface AlertmanagerProps {
   /** Namespace of every namespaced object. */
@@ -89,16 +89,11 @@ export class Alertmanager extends Construct {
     // Alertmanager talks to no Kubernetes API, so its pods get no token.
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('alertmanager'), automountToken: false });
     const webPort = { name: ALERTMANAGER_SERVICE.webPort, port: this.port, targetPort: this.port };
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata(this.headlessServiceName),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [
-        webPort,
-        { name: 'cluster-tcp', port: this.clusterPort, targetPort: this.clusterPort, protocol: kplus.Protocol.TCP },
-        { name: 'cluster-udp', port: this.clusterPort, targetPort: this.clusterPort, protocol: kplus.Protocol.UDP },
-      ],
-    });
+    const headless = headlessService(this, metadata(this.headlessServiceName), pods, [
+      webPort,
+      { name: 'cluster-tcp', port: this.clusterPort, targetPort: this.clusterPort, protocol: kplus.Protocol.TCP },
+      { name: 'cluster-udp', port: this.clusterPort, targetPort: this.clusterPort, protocol: kplus.Protocol.UDP },
+    ]);
     publishNotReadyAddresses(headless);
 
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {

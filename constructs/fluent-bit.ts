@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { KubeClusterRole, KubeClusterRoleBinding } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { FluentBitSettings } from '../config/logging';
+import { DNS_LABEL } from '../config/primitives';
 import { grantHostAccess, tolerateEveryTaint } from './agent-patches';
 import { ComponentChart } from './component-chart';
 import { containerResources } from './container-defaults';
@@ -33,7 +34,6 @@ const NAME = 'fluent-bit';
 /** Not /fluent-bit/etc, so the image's own files stay where it expects them. */
 const CONFIG_DIR = '/fluent-bit/config';
 const CONFIG_FILE = 'fluent-bit.yaml';
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** The config uses keys of Fluent Bit 3.2+ (log_to_metrics flush_interval_sec); a new major needs it reviewed first. */
 const SUPPORTED_TAG = /^v?3\.([2-9]|[1-9]\d+)\.\d+$/;

@@ -10,7 +10,7 @@ import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { JAEGER_QUERY_SERVICE, serviceUrl } from './grafana-datasources';
 import { JAEGER_PATHS, JAEGER_PORTS, renderJaegerConfig, renderSamplingStrategies } from './jaeger-config';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels } from './stateful-set';
+import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from './stateful-set';
 
 export interface JaegerProps {
   /** The monitoring namespace: every object lives here, and only its pods reach the UI and the metrics. */
@@ -72,12 +72,9 @@ export class Jaeger extends Construct {
 
     // Jaeger talks to no Kubernetes API, so its pod gets no token.
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('jaeger'), automountToken: false });
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata('jaeger-headless'),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [{ name: 'query', port: JAEGER_PORTS.query, targetPort: JAEGER_PORTS.query }],
-    });
+    const headless = headlessService(this, metadata('jaeger-headless'), pods, [
+      { name: 'query', port: JAEGER_PORTS.query, targetPort: JAEGER_PORTS.query },
+    ]);
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('jaeger'),
       service: headless,

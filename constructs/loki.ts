@@ -11,7 +11,7 @@ import { LOKI_SERVICE } from './grafana-datasources';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
 import { renderLokiConfig, type LokiObjectStore } from './loki-config';
 import { allowClients } from './network-policies';
-import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels } from './stateful-set';
+import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from './stateful-set';
 
 export interface LokiProps {
   /** Namespace of every object; Fluent Bit, Grafana and Prometheus run here and are Loki's only clients. */
@@ -83,13 +83,7 @@ export class Loki extends Construct {
       automountToken: false,
     });
     const httpPort = { name: LOKI_SCRAPE.portName, port: this.port, targetPort: this.port };
-    // The StatefulSet's governing Service; cdk8s-plus adds its path-derived label to this one's selector.
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata(this.headlessServiceName),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [httpPort],
-    });
+    const headless = headlessService(this, metadata(this.headlessServiceName), pods, [httpPort]);
 
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('loki'),

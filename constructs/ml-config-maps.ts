@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { MlConfigError, parseMlConfig, type MlConfigSettings } from '../config/ml-config';
+import { DNS_LABEL } from '../config/primitives';
 import { GENERATED_HEADER } from '../rules/render';
 import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../rules/runbooks/workload-config';
 import { ComponentChart } from './component-chart';
@@ -10,8 +11,6 @@ import { standardLabels } from './labels';
 
 /** The ConfigMaps' names; the runbooks patch the first two by these names. */
 export const ML_CONFIG_MAP_NAMES = { training: TRAINING_CONFIG, router: ROUTER_CONFIG, inference: INFERENCE_CONFIG } as const;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 type Value = string | number | boolean;
 /** Key/value pairs in the order they are written; arrays, not objects, so the order is never left to chance. */

@@ -5,7 +5,7 @@ import type { ImageSettings, ResourceSettings } from '../config';
 import { containerResources, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addDataVolumePerReplica, selectPodsByStableLabels } from './stateful-set';
+import { addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from './stateful-set';
 import { allowClients } from './network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from './storage-patches';
 
@@ -102,12 +102,9 @@ export class Postgres extends Construct {
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
     const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
 
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata('postgres-headless'),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [{ name: 'postgres', port: this.port, targetPort: this.port }],
-    });
+    const headless = headlessService(this, metadata('postgres-headless'), pods, [
+      { name: 'postgres', port: this.port, targetPort: this.port },
+    ]);
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('postgres'),
       service: headless,

@@ -7,7 +7,7 @@ import { ComponentChart } from './component-chart';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels, validateReplicas } from './stateful-set';
+import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels, validateReplicas } from './stateful-set';
 import { POD_NAME_ENV, renderPrometheusConfig, type PrometheusConfigProps } from './prometheus-config';
 
 export interface PrometheusProps {
@@ -78,12 +78,9 @@ export class Prometheus extends Construct {
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('prometheus'), automountToken: true });
     this.bindDiscoveryRole(serviceAccount, props.namespace, labels);
 
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata(this.headlessServiceName),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [{ name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port }],
-    });
+    const headless = headlessService(this, metadata(this.headlessServiceName), pods, [
+      { name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port },
+    ]);
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('prometheus'),
       service: headless,

@@ -5,7 +5,7 @@ import type { ImageSettings, ResourceSettings } from '../config';
 import { containerResources, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
-import { addConfigChecksum, addDataVolumePerReplica, selectPodsByStableLabels } from './stateful-set';
+import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from './stateful-set';
 import { allowClients } from './network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from './storage-patches';
 
@@ -68,12 +68,7 @@ export class Redis extends Construct {
 
     this.configText = redisConf(this.port);
     const config = new kplus.ConfigMap(this, 'Config', { metadata: metadata('redis-config'), data: { 'redis.conf': this.configText } });
-    const headless = new kplus.Service(this, 'Headless', {
-      metadata: metadata('redis-headless'),
-      clusterIP: 'None',
-      selector: pods,
-      ports: [{ name: 'redis', port: this.port, targetPort: this.port }],
-    });
+    const headless = headlessService(this, metadata('redis-headless'), pods, [{ name: 'redis', port: this.port, targetPort: this.port }]);
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata('redis'),
       service: headless,

@@ -1,11 +1,27 @@
-// What the stack's StatefulSets share: replica check, pod selector, rollout trigger and data volume.
+// What the stack's StatefulSets share: replica check, governing Service, pod selector, rollout trigger
+// and data volume.
 import { createHash } from 'node:crypto';
+import type { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
 import { addVolumeClaimTemplate, mountClaimTemplate } from './escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from './labels';
 
 /** Claim template name; the controller names each replica's PVC `data-<pod>`, as the runbooks do. */
 const DATA_CLAIM = 'data';
+
+/**
+ * The headless Service that governs a StatefulSet: it gives each replica a stable DNS name
+ * (`<name>-0.<service>`), and cdk8s-plus adds its path-derived label to this one's selector only.
+ */
+export function headlessService(
+  scope: Construct,
+  metadata: ApiObjectMetadata,
+  pods: kplus.Pods,
+  ports: readonly kplus.ServicePort[],
+): kplus.Service {
+  return new kplus.Service(scope, 'Headless', { metadata, clusterIP: 'None', selector: pods, ports: [...ports] });
+}
 
 /** Throws naming the component unless `replicas` is a whole number of at least 1. */
 export function validateReplicas(component: string, replicas: number): void {
