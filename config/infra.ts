@@ -1,8 +1,8 @@
-// The AWS side of an environment, which the Pulumi program (infra/) builds: network, EKS and its
-// managed node groups. A fragment of the environment schema, with each environment's values; the
-// Pulumi stack reads these, so no value is defined twice.
+// The AWS side of an environment, which the Pulumi program (infra/) builds: network, EKS, its
+// managed node groups and the S3 lifecycle. A fragment of the environment schema; the values live in
+// the Pulumi stack files (Pulumi.<env>.yaml, read by config/stack-files.ts), so none is defined twice.
 import { z } from 'zod';
-import { PLACEHOLDER_ACCOUNTS, roleArn } from './aws';
+import { roleArn } from './aws';
 
 /** GPUs per instance, and whether it has an EFA network interface, of the GPU instance types offered. */
 export const GPU_INSTANCE_TYPES = {
@@ -29,6 +29,19 @@ const NAT_MODES = ['single', 'per-az'] as const;
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as 10.0.0.0/16 or 203.0.113.0/24' });
+/** Node subnets take an eighth of the VPC each (pods get VPC addresses), so the VPC must be /16 to /20. */
+const vpcCidr = cidr.refine((value) => !IPV4_CIDR.test(value) || /\/(1[6-9]|20)$/.test(value), {
+  error: 'must be a /16 to /20 network: each zone gets an eighth of it for nodes and pods',
+});
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+const days = (max: number) =>
+  z
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1 (day)' })
+    .max(max, { error: `must be at most ${max} (days)` });
 /** CPU instance types of the general-purpose, compute and memory families (m, c, r; generation 5 on). */
 const cpuInstanceType = z.string().regex(/^[mcr][5-8][a-z]*\.(large|[1-9]?\d?xlarge|metal)$/, {
   error: 'must be a CPU instance type of the m, c or r families, generation 5 or later, such as m6i.2xlarge',
@@ -62,7 +75,7 @@ const instanceTypes = <T extends z.ZodType>(type: T) =>
 
 export const infraSchema = z.strictObject({
   network: z.strictObject({
-    vpcCidr: cidr,
+    vpcCidr,
     /** Subnets are spread over this many availability zones of the region. */
     availabilityZones: z
       .int({ error: 'must be a whole number' })
@@ -83,6 +96,11 @@ export const infraSchema = z.strictObject({
       }),
     /** IAM roles given cluster-admin through EKS access entries. */
     adminRoleArns: z.array(roleArn).min(1, { error: 'must name at least one admin role' }),
+    /** Days CloudWatch keeps the control-plane logs (and the VPC flow logs where they are on). */
+    logRetentionDays: z.union(
+      LOG_RETENTION_DAYS.map((d) => z.literal(d)),
+      { error: `must be one of the CloudWatch retention periods ${LOG_RETENTION_DAYS.join(', ')}` },
+    ),
   }),
   nodeGroups: z.strictObject({
     /** On-demand CPU nodes for the monitoring stack and cluster add-ons. */
@@ -112,22 +130,56 @@ export const infraSchema = z.strictObject({
           });
       }),
   }),
+  /** S3 lifecycle: backups expire after their retention; overwritten or deleted versions linger a little. */
+  buckets: z.strictObject({
+    backupRetentionDays: days(3650),
+    noncurrentVersionDays: days(365),
+  }),
 });
 
 export type InfraInput = z.input<typeof infraSchema>;
 export type InfraSettings = z.output<typeof infraSchema>;
 
+const accountOf = (arn: string) => arn.split(':')[4];
+
+/** The IAM roles the Pulumi program creates for workloads (IRSA), with the config path naming each. */
+export function workloadRoleArns(settings: {
+  storage: { backups: { roleArn: string } };
+  logging: { loki: { objectStorage: { type: string; roleArn?: string } } };
+}): Array<{ path: string; arn: string }> {
+  const loki = settings.logging.loki.objectStorage;
+  return [
+    { path: 'storage.backups.roleArn', arn: settings.storage.backups.roleArn },
+    ...(loki.roleArn ? [{ path: 'logging.loki.objectStorage.roleArn', arn: loki.roleArn }] : []),
+  ];
+}
+
+/** The AWS account an environment deploys to: the one its workload role ARNs name. */
+export function deploymentAccount(settings: Parameters<typeof workloadRoleArns>[0]): string {
+  return accountOf(workloadRoleArns(settings)[0].arn);
+}
+
 /**
  * Problems between the node groups and the rest of the environment: every GPU instance type must
  * have `fleet.gpusPerNode` GPUs (the workloads and the capacity model size GPU pods by it), and the
- * expected fleet must fit the node groups' maximum.
+ * expected fleet must fit the node groups' maximum, and the workload roles share one account.
  */
 export function infraProblems(settings: {
   infra: InfraSettings;
   fleet: { cpuNodes: number; gpuNodes: number; gpusPerNode: number };
+  storage: { backups: { roleArn: string } };
+  logging: { loki: { objectStorage: { type: string; roleArn?: string } } };
 }): Array<{ path: string; message: string }> {
   const { infra, fleet } = settings;
   const problems: Array<{ path: string; message: string }> = [];
+  // The program creates these roles in the account it deploys to, so their ARNs must agree on it.
+  const roles = workloadRoleArns(settings);
+  const account = accountOf(roles[0].arn);
+  for (const role of roles.filter((r) => accountOf(r.arn) !== account))
+    problems.push({
+      path: role.path,
+      message: `account ${accountOf(role.arn)} differs from ${account} of ${roles[0].path}; the program creates both roles in one account`,
+    });
   const { gpu, system, cpuWorkers } = infra.nodeGroups;
   gpu.instanceTypes.forEach((type, i) => {
     if (GPU_INSTANCE_TYPES[type].gpus !== fleet.gpusPerNode)
@@ -146,56 +198,3 @@ export function infraProblems(settings: {
     });
   return problems;
 }
-
-/** Placeholder networks allowed to reach the API endpoint (TEST-NET-3): set your office or VPN ranges. */
-const ADMIN_NETWORKS = ['203.0.113.0/24'];
-const adminRole = (env: keyof typeof PLACEHOLDER_ACCOUNTS) => `arn:aws:iam::${PLACEHOLDER_ACCOUNTS[env]}:role/moe-lab-platform-admin`;
-
-/**
- * Per-environment values. dev runs one small GPU on spot-friendly sizes; prod spreads NAT over every
- * zone, keeps flow logs, and runs 8-GPU p4d/p5 nodes with EFA for multi-node training.
- */
-export const INFRA_DEFAULTS: Readonly<Record<keyof typeof PLACEHOLDER_ACCOUNTS, InfraInput>> = {
-  dev: {
-    network: { vpcCidr: '10.10.0.0/16', availabilityZones: 3, natGateways: 'single', flowLogs: false },
-    eks: { version: '1.33', publicAccessCidrs: ADMIN_NETWORKS, adminRoleArns: [adminRole('dev')] },
-    nodeGroups: {
-      system: { instanceTypes: ['m6i.xlarge'], scaling: { min: 1, desired: 2, max: 3 }, diskSizeGib: 50 },
-      cpuWorkers: {
-        instanceTypes: ['m6i.2xlarge', 'm7i.2xlarge'],
-        capacityType: 'SPOT',
-        scaling: { min: 0, desired: 1, max: 4 },
-        diskSizeGib: 100,
-      },
-      gpu: { instanceTypes: ['g5.2xlarge'], scaling: { min: 0, desired: 1, max: 2 }, diskSizeGib: 200, efa: false },
-    },
-  },
-  staging: {
-    network: { vpcCidr: '10.20.0.0/16', availabilityZones: 3, natGateways: 'single', flowLogs: false },
-    eks: { version: '1.33', publicAccessCidrs: ADMIN_NETWORKS, adminRoleArns: [adminRole('staging')] },
-    nodeGroups: {
-      system: { instanceTypes: ['m6i.xlarge'], scaling: { min: 2, desired: 2, max: 4 }, diskSizeGib: 50 },
-      cpuWorkers: {
-        instanceTypes: ['m6i.4xlarge', 'm7i.4xlarge'],
-        capacityType: 'SPOT',
-        scaling: { min: 1, desired: 2, max: 8 },
-        diskSizeGib: 100,
-      },
-      gpu: { instanceTypes: ['g5.48xlarge'], scaling: { min: 0, desired: 2, max: 4 }, diskSizeGib: 300, efa: false },
-    },
-  },
-  prod: {
-    network: { vpcCidr: '10.30.0.0/16', availabilityZones: 3, natGateways: 'per-az', flowLogs: true },
-    eks: { version: '1.33', publicAccessCidrs: ADMIN_NETWORKS, adminRoleArns: [adminRole('prod')] },
-    nodeGroups: {
-      system: { instanceTypes: ['m6i.2xlarge'], scaling: { min: 3, desired: 3, max: 6 }, diskSizeGib: 100 },
-      cpuWorkers: {
-        instanceTypes: ['c6i.4xlarge', 'c7i.4xlarge'],
-        capacityType: 'ON_DEMAND',
-        scaling: { min: 2, desired: 7, max: 20 },
-        diskSizeGib: 100,
-      },
-      gpu: { instanceTypes: ['p4d.24xlarge', 'p5.48xlarge'], scaling: { min: 8, desired: 16, max: 24 }, diskSizeGib: 500, efa: true },
-    },
-  },
-};

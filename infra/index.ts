@@ -1,11 +1,142 @@
-// The Pulumi program, run as `pulumi up --stack <env>` with env one of dev, staging, prod.
-// It starts from the same validated environment config as the cdk8s synth, so a bad value
-// stops the deployment before any resource is touched. AWS resources come in infra/ components.
+// The Pulumi program, run as `pulumi up --stack <env>` with env one of dev, staging, prod. It reads
+// and checks the whole stack config first (stack-settings.ts), so a bad value stops the deployment
+// before any resource is registered; then builds the AWS side and deploys the synthesized charts.
+import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { loadEnvironments } from '../config';
+import { deploymentAccount, workloadRoleArns } from '../config/infra';
+import { PULUMI_PROJECT } from '../config/stack-files';
+import { GRAFANA_SERVICE } from '../constructs/grafana';
+import { PROMETHEUS_SERVICE } from '../constructs/prometheus';
+import { NETWORK_ADDONS, WORKLOAD_ADDONS, Addons } from './addons';
+import { SecureBucket } from './bucket';
+import { Cluster } from './cluster';
+import { SharedFileSystem } from './file-system';
+import { execKubeconfig } from './kubeconfig';
+import { ClusterDeployment } from './kubernetes';
+import { FOUNDATION_CHARTS, irsaServiceAccounts, synthesizedCharts } from './manifests';
+import { Network } from './network';
+import { NodeGroups } from './node-groups';
+import { placeSecrets, secretReferences, secretSpecs } from './secrets';
+import { readStackSettings } from './stack-settings';
+import { WorkloadRoles } from './workload-roles';
 
-const [env] = loadEnvironments([pulumi.getStack()]);
+// isConfigSecret is public in the SDK's JavaScript but left out of its typings.
+const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
+const { env, values } = readStackSettings(pulumi.getStack(), {
+  values: runtime.allConfig(),
+  isSecret: (key) => runtime.isConfigSecret(key),
+});
+
+// Everything that can fail without AWS is done before the first resource: the charts, the
+// Secrets they reference and the ServiceAccounts each workload role must trust.
+const charts = synthesizedCharts(env);
+const objects = charts.flatMap((chart) => chart.objects);
+const secrets = placeSecrets(secretSpecs(env), secretReferences(objects));
+const irsaSubjects = irsaServiceAccounts(objects);
+const clusterName = env.cluster.name;
+const { infra } = env;
+
+// One explicit provider: the region comes from the environment config and a stack pointed at the
+// wrong account (credentials of another environment) fails before it changes anything.
+const provider = new aws.Provider('aws', {
+  region: env.cluster.region as aws.Region,
+  allowedAccountIds: [deploymentAccount(env)],
+  defaultTags: { tags: { project: PULUMI_PROJECT, environment: env.name, 'managed-by': 'pulumi' } },
+});
+const opts = { providers: { aws: provider } };
+
+const network = new Network(clusterName, { clusterName, settings: infra.network, logRetentionDays: infra.eks.logRetentionDays }, opts);
+const cluster = new Cluster(clusterName, { clusterName, settings: infra.eks, subnetIds: network.privateSubnetIds }, opts);
+const oidc = { arn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer };
+const networkAddons = new Addons(`${clusterName}-network`, { clusterName: cluster.name, addons: NETWORK_ADDONS, oidc }, opts);
+const nodeGroups = new NodeGroups(
+  clusterName,
+  {
+    clusterName: cluster.name,
+    settings: infra.nodeGroups,
+    gpuNodes: env.gpuNodes,
+    subnetIds: network.privateSubnetIds,
+    securityGroupId: cluster.securityGroupId,
+  },
+  { ...opts, dependsOn: [networkAddons] },
+);
+const workloadAddons = new Addons(
+  `${clusterName}-workload`,
+  { clusterName: cluster.name, addons: WORKLOAD_ADDONS, oidc },
+  { ...opts, dependsOn: [nodeGroups] },
+);
+
+const dataKey = new aws.kms.Key(
+  `${clusterName}-data`,
+  { description: `S3 objects of ${clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30 },
+  { provider },
+);
+const bucketArgs = { kmsKeyArn: dataKey.arn, noncurrentVersionDays: infra.buckets.noncurrentVersionDays };
+const backups = new SecureBucket(
+  env.storage.backups.bucket,
+  { ...bucketArgs, bucket: env.storage.backups.bucket, expireAfterDays: infra.buckets.backupRetentionDays },
+  opts,
+);
+const lokiStorage = env.logging.loki.objectStorage;
+// Loki's compactor deletes chunks past its retention itself; the lifecycle only clears old versions.
+const logs =
+  lokiStorage.type === 's3' ? new SecureBucket(lokiStorage.bucket, { ...bucketArgs, bucket: lokiStorage.bucket }, opts) : undefined;
+const fileSystem = new SharedFileSystem(
+  `${clusterName}-shared`,
+  { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, nodeSecurityGroupId: cluster.securityGroupId },
+  opts,
+);
+
+const bucketOf: Record<string, { arn: pulumi.Output<string>; actions: string[] }> = {
+  'storage.backups.roleArn': { arn: backups.arn, actions: ['s3:PutObject', 's3:GetObject'] },
+  // The compactor deletes chunks and index files past the retention period.
+  'logging.loki.objectStorage.roleArn': {
+    arn: logs?.arn ?? pulumi.output(''),
+    actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+  },
+};
+const roles = new WorkloadRoles(
+  `${clusterName}-workloads`,
+  {
+    kmsKeyArn: dataKey.arn,
+    oidc,
+    roles: workloadRoleArns(env).map((role) => ({
+      arn: role.arn,
+      bucketArn: bucketOf[role.path].arn,
+      objectActions: bucketOf[role.path].actions,
+      subjects: irsaSubjects.get(role.arn) ?? [],
+    })),
+  },
+  opts,
+);
+
+const kubeconfigText = pulumi
+  .all([cluster.cluster.name, cluster.cluster.endpoint, cluster.cluster.certificateAuthority.data])
+  .apply(([name, endpoint, certificateAuthority]) =>
+    execKubeconfig({ clusterName: name, region: env.cluster.region, endpoint, certificateAuthority }),
+  );
+const deployment = new ClusterDeployment(clusterName, {
+  kubeconfig: kubeconfigText,
+  clusterResources: [cluster, nodeGroups, networkAddons, workloadAddons, ...fileSystem.mountTargets],
+  charts,
+  foundationCharts: FOUNDATION_CHARTS,
+  secrets,
+  values,
+  efsFileSystemId: fileSystem.fileSystemId,
+});
 
 export const environment = env.name;
-export const clusterName = env.cluster.name;
 export const region = env.cluster.region;
+const eksClusterName = cluster.name;
+export { eksClusterName as clusterName };
+export const kubeconfig = pulumi.secret(kubeconfigText);
+export const vpcId = network.vpcId;
+export const backupBucket = backups.name;
+export const logsBucket = logs?.name;
+export const roleArns = { ...roles.arns, ...networkAddons.roleArns, ...workloadAddons.roleArns, nodes: nodeGroups.nodeRoleArn };
+export const nodeGroupNames = nodeGroups.groups.map((group) => group.nodeGroupName);
+export const services = {
+  grafana: `${env.namespaces.monitoring}/${GRAFANA_SERVICE.name}`,
+  prometheus: `${env.namespaces.monitoring}/${PROMETHEUS_SERVICE.name}`,
+};
+export const deployedComponents = deployment.groups.length;

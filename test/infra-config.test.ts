@@ -1,5 +1,8 @@
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from '../config';
-import { GPU_INSTANCE_TYPES, INFRA_DEFAULTS, infraSchema } from '../config/infra';
+import { GPU_INSTANCE_TYPES, infraSchema } from '../config/infra';
+import { readStackInfra } from '../config/stack-files';
+
+const STACK_INFRA = { dev: readStackInfra('dev'), staging: readStackInfra('staging'), prod: readStackInfra('prod') };
 
 interface Draft {
   network: Record<string, unknown>;
@@ -13,7 +16,7 @@ const issuesOf = (input: unknown) => {
 };
 /** The prod defaults as plain mutable data, so a case can break one field. */
 const withChange = (change: (input: Draft) => void) => {
-  const input = structuredClone(INFRA_DEFAULTS.prod) as unknown as Draft;
+  const input = structuredClone(STACK_INFRA.prod) as unknown as Draft;
   change(input);
   return input;
 };
@@ -31,8 +34,8 @@ const loadProblems = (env: 'dev' | 'staging' | 'prod', change: (input: Record<st
 };
 
 describe('infra settings', () => {
-  it('GIVEN the checked-in environments THEN their infra settings pass the schema and the cross-checks', () => {
-    for (const [name, input] of Object.entries(INFRA_DEFAULTS)) expect([name, issuesOf(input)]).toEqual([name, []]);
+  it('GIVEN the checked-in environments (their Pulumi stack files) THEN their infra settings pass the schema and the cross-checks', () => {
+    for (const [name, input] of Object.entries(STACK_INFRA)) expect([name, issuesOf(input)]).toEqual([name, []]);
     expect(loadEnvironments().map((env) => env.name)).toEqual(['dev', 'staging', 'prod']);
   });
 

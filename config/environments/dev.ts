@@ -2,8 +2,8 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
-import { INFRA_DEFAULTS } from '../infra';
 import { LOGGING_DEFAULTS } from '../logging';
+import { readStackInfra } from '../stack-files';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
@@ -42,5 +42,6 @@ export const dev: EnvironmentInput = {
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.dev),
   storage: structuredClone(STORAGE_DEFAULTS.dev),
   logging: structuredClone(LOGGING_DEFAULTS.dev),
-  infra: structuredClone(INFRA_DEFAULTS.dev),
+  // The AWS side lives in the Pulumi stack file, which the Pulumi program reads as stack config.
+  infra: readStackInfra('dev') as EnvironmentInput['infra'],
 };

@@ -2,8 +2,8 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
-import { INFRA_DEFAULTS } from '../infra';
 import { LOGGING_DEFAULTS } from '../logging';
+import { readStackInfra } from '../stack-files';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
@@ -43,5 +43,6 @@ export const prod: EnvironmentInput = {
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.prod),
   storage: structuredClone(STORAGE_DEFAULTS.prod),
   logging: structuredClone(LOGGING_DEFAULTS.prod),
-  infra: structuredClone(INFRA_DEFAULTS.prod),
+  // The AWS side lives in the Pulumi stack file, which the Pulumi program reads as stack config.
+  infra: readStackInfra('prod') as EnvironmentInput['infra'],
 };

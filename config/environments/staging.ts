@@ -2,8 +2,8 @@ import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
-import { INFRA_DEFAULTS } from '../infra';
 import { LOGGING_DEFAULTS } from '../logging';
+import { readStackInfra } from '../stack-files';
 import { STORAGE_DEFAULTS } from '../storage';
 import { WORKLOADS } from '../workloads';
 import { shared, sharedAlerting } from './shared';
@@ -40,5 +40,6 @@ export const staging: EnvironmentInput = {
   mlConfig: structuredClone(ML_CONFIG_BY_ENVIRONMENT.staging),
   storage: structuredClone(STORAGE_DEFAULTS.staging),
   logging: structuredClone(LOGGING_DEFAULTS.staging),
-  infra: structuredClone(INFRA_DEFAULTS.staging),
+  // The AWS side lives in the Pulumi stack file, which the Pulumi program reads as stack config.
+  infra: readStackInfra('staging') as EnvironmentInput['infra'],
 };

@@ -1,0 +1,94 @@
+// Everything inside the cluster: a Kubernetes provider that only exists once the cluster, its node
+// groups and add-ons do; the StorageClasses and Secrets the manifests expect; then the synthesized
+// charts as ConfigGroups, foundation charts (namespaces, priority classes) first.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { StorageClassName } from '../config/storage';
+import type { ChartObjects } from './manifests';
+import type { SecretSpec } from './secrets';
+
+export interface ClusterDeploymentArgs {
+  readonly kubeconfig: pulumi.Input<string>;
+  /** Resources the provider must wait for: the cluster, its node groups and add-ons. */
+  readonly clusterResources: pulumi.Resource[];
+  /** Synthesized charts, foundation ones first (see manifests.ts). */
+  readonly charts: readonly ChartObjects[];
+  readonly foundationCharts: readonly string[];
+  readonly secrets: ReadonlyArray<SecretSpec & { namespace: string }>;
+  /** Value of each config key the Secrets read. */
+  readonly values: ReadonlyMap<string, { value: string; secret: boolean }>;
+  readonly efsFileSystemId: pulumi.Input<string>;
+}
+
+/** The StorageClasses of config/storage.ts STORAGE_CLASSES: EBS gp3 (the default) and EFS. */
+export function storageClasses(efsFileSystemId: pulumi.Input<string>): Record<StorageClassName, k8s.types.input.storage.v1.StorageClass> {
+  return {
+    gp3: {
+      metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' },
+      // Bind in the zone the pod lands in: an EBS volume cannot follow a pod to another zone.
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      reclaimPolicy: 'Delete',
+    },
+    'efs-sc': {
+      metadata: { name: 'efs-sc' },
+      provisioner: 'efs.csi.aws.com',
+      // One access point per volume, owned by its own uid/gid, so non-root pods can write to it.
+      parameters: { provisioningMode: 'efs-ap', fileSystemId: efsFileSystemId, directoryPerms: '700', basePath: '/volumes' },
+      volumeBindingMode: 'Immediate',
+      reclaimPolicy: 'Retain',
+    },
+  };
+}
+
+export class ClusterDeployment extends pulumi.ComponentResource {
+  public readonly provider: k8s.Provider;
+  public readonly groups: k8s.yaml.v2.ConfigGroup[];
+
+  constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('moe:infra:ClusterDeployment', name, {}, opts);
+    this.provider = new k8s.Provider(
+      name,
+      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: args.clusterResources },
+    );
+    const withProvider = { parent: this, provider: this.provider };
+
+    const foundation: pulumi.Resource[] = [];
+    const group = (chart: ChartObjects, dependsOn: pulumi.Resource[]) =>
+      new k8s.yaml.v2.ConfigGroup(chart.component, { objs: chart.objects }, { ...withProvider, dependsOn });
+    const foundationGroups = args.charts.filter((c) => args.foundationCharts.includes(c.component));
+    for (const chart of foundationGroups) foundation.push(group(chart, [...foundation]));
+
+    const prerequisites = [
+      ...Object.entries(storageClasses(args.efsFileSystemId)).map(
+        ([className, spec]) => new k8s.storage.v1.StorageClass(className, spec, { ...withProvider, dependsOn: args.clusterResources }),
+      ),
+      ...args.secrets.map((spec) => this.secret(spec, args.values, foundation)),
+    ];
+    const workloads = args.charts
+      .filter((c) => !args.foundationCharts.includes(c.component))
+      .map((chart) => group(chart, [...foundation, ...prerequisites]));
+    this.groups = [...(foundation as k8s.yaml.v2.ConfigGroup[]), ...workloads];
+    this.registerOutputs({ components: args.charts.map((c) => c.component) });
+  }
+
+  private secret(
+    spec: SecretSpec & { namespace: string },
+    values: ClusterDeploymentArgs['values'],
+    dependsOn: pulumi.Resource[],
+  ): k8s.core.v1.Secret {
+    const stringData: Record<string, pulumi.Output<string>> = {};
+    for (const [key, source] of Object.entries(spec.data)) {
+      const { value, secret } = values.get(source.key)!;
+      stringData[key] = secret ? pulumi.secret(value) : pulumi.output(value);
+    }
+    return new k8s.core.v1.Secret(
+      `${spec.namespace}-${spec.name}`,
+      { metadata: { name: spec.name, namespace: spec.namespace }, type: 'Opaque', stringData },
+      { parent: this, provider: this.provider, dependsOn, additionalSecretOutputs: ['data', 'stringData'] },
+    );
+  }
+}
