@@ -30,6 +30,9 @@ function describeIssue(name: string, issue: z.core.$ZodIssue): string {
   let message = issue.message;
   // Schemas that list the allowed fields themselves keep their message.
   if (issue.code === 'unrecognized_keys' && !message.startsWith('unknown field(s)')) message = `unknown field(s) ${issue.keys.join(', ')}`;
+  // An absent field fails its type check: say it is missing, then what it must be.
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    message = message.startsWith('Invalid input') ? 'missing' : `missing; ${message}`;
   return `environment "${name}": ${field}: ${message}`;
 }
 
@@ -40,7 +43,7 @@ function checkEnvironment(name: string, input: unknown): Checked {
   if (!isEnvironmentName(name)) {
     return { problems: [`environment "${name}": unknown environment; allowed: ${ENVIRONMENT_NAMES.join(', ')}`] };
   }
-  const parsed = environmentSchema.safeParse(input);
+  const parsed = environmentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { problems: parsed.error.issues.map((issue) => describeIssue(name, issue)) };
   const problems = [
     ...capacityProblems(parsed.data),

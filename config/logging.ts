@@ -18,7 +18,7 @@ const lokiObjectStorage = z.discriminatedUnion(
     z.strictObject({ type: z.literal('filesystem') }),
     z.strictObject({
       type: z.literal('s3'),
-      /** One per environment; the Pulumi program is to create it (infra/), until then it is created by hand. */
+      /** One per environment, created by the Pulumi program (infra/) with the IAM role below. */
       bucket: bucketName,
       /** IAM role Loki's ServiceAccount assumes (IRSA), allowed to read and write the bucket. */
       roleArn,

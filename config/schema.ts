@@ -59,7 +59,7 @@ export const alertmanagerSchema = z.strictObject({
 
 export const receiversSchema = z.strictObject({
   /**
-   * Kubernetes Secret (created outside this repo) holding the receiver credentials as files:
+   * Kubernetes Secret (created by the Pulumi program from secret stack config) holding the receiver credentials as files:
    * `pagerduty-routing-key` or `pager-webhook-token`, `slack-api-url`, `smtp-password`, `heartbeat-token`.
    */
   credentialsSecret: dnsLabel,
@@ -107,7 +107,7 @@ const grafanaDatabase = z.discriminatedUnion(
       name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a PostgreSQL database name such as grafana' }),
       /** libpq sslmode: `require` or stricter for a server outside the cluster (RDS); the in-cluster server has no TLS yet. */
       sslMode: z.enum(POSTGRES_SSL_MODES, { error: `must be one of ${POSTGRES_SSL_MODES.join(', ')}` }),
-      /** Secret (created outside this repo) holding the keys `username` and `password`. */
+      /** Secret (created by the Pulumi program from secret stack config) holding the keys `username` and `password`. */
       credentialsSecret: dnsLabel,
     }),
   ],
@@ -119,7 +119,7 @@ export const grafanaSchema = z
     image,
     replicas: z.int().min(1, { error: 'must be at least 1' }).max(5, { error: 'must be at most 5' }),
     resources,
-    /** Secret (created outside this repo) holding the keys `admin-user` and `admin-password`. */
+    /** Secret (created by the Pulumi program from secret stack config) holding the keys `admin-user` and `admin-password`. */
     adminSecret: dnsLabel,
     database: grafanaDatabase,
   })

@@ -61,14 +61,14 @@ export const storageSchema = z.strictObject({
     image,
     storage: databaseVolume,
     resources,
-    /** Secret (created outside this repo) with the keys `username` and `password`. */
+    /** Secret (created by the Pulumi program from secret stack config) with the keys `username` and `password`. */
     credentialsSecret: secretName,
   }),
   redis: z.strictObject({
     image,
     storage: databaseVolume,
     resources,
-    /** Secret (created outside this repo) with the key `password`; Redis requires it from every client. */
+    /** Secret (created by the Pulumi program from secret stack config) with the key `password`; Redis requires it from every client. */
     authSecret: secretName,
   }),
   backups: z.strictObject({

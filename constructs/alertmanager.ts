@@ -22,7 +22,7 @@ export interface AlertmanagerProps {
   readonly retention: string;
   readonly storage: { readonly storageClass: string; readonly size: string };
   readonly resources: ResourceSettings;
-  /** Name of the Secret (created outside this repo) holding the receiver credentials as files. */
+  /** Name of the Secret (created by the Pulumi program from secret stack config) holding the receiver credentials as files. */
   readonly credentialsSecret: string;
   /** Receivers and time windows of alertmanager.yml; the secrets directory is this construct's. */
   readonly config: Omit<AlertmanagerConfigProps, 'secretsDir'>;

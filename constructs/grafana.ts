@@ -21,7 +21,7 @@ export interface GrafanaProps {
   /** More than one needs `database.type: postgres`, so the replicas share users and sessions. */
   readonly replicas: number;
   readonly resources: ResourceSettings;
-  /** Secret (created outside this repo) with the keys `admin-user` and `admin-password`. */
+  /** Secret (created by the Pulumi program from secret stack config) with the keys `admin-user` and `admin-password`. */
   readonly adminSecret: string;
   readonly database: GrafanaDatabaseSettings;
   /** The URL users open Grafana at (`alerting.grafanaUrl`), so redirects and share links use it. */

@@ -18,7 +18,7 @@ export interface PostgresProps {
   readonly image: ImageSettings;
   readonly storage: { readonly storageClass: string; readonly size: string };
   readonly resources: ResourceSettings;
-  /** Secret (created outside this repo) with the keys `username` and `password`. */
+  /** Secret (created by the Pulumi program from secret stack config) with the keys `username` and `password`. */
   readonly credentialsSecret: string;
   /**
    * Database created on first start.

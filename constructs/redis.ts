@@ -18,7 +18,7 @@ export interface RedisProps {
   readonly image: ImageSettings;
   readonly storage: { readonly storageClass: string; readonly size: string };
   readonly resources: ResourceSettings;
-  /** Secret (created outside this repo) with the key `password`, required from every client. */
+  /** Secret (created by the Pulumi program from secret stack config) with the key `password`, required from every client. */
   readonly authSecret: string;
   /**
    * Namespaces besides its own whose pods may connect.

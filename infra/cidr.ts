@@ -25,6 +25,8 @@ export function subnetOf(cidr: string, prefix: number, index: number): string {
 
 /** Private (node) and public (load balancer) subnet CIDRs for `zones` availability zones (at most 6). */
 export function subnetLayout(vpcCidr: string, zones: number): { private: string[]; public: string[] } {
+  // Six private eighths; a seventh zone's subnet would overlap the public ones in the last eighth.
+  if (!Number.isInteger(zones) || zones < 1 || zones > 6) throw new Error(`zones must be 1 to 6, got ${zones}`);
   const prefix = Number(vpcCidr.split('/')[1]);
   const indexes = [...Array(zones).keys()];
   return {

@@ -1,7 +1,6 @@
 // The Kubernetes Secrets the synthesized manifests reference, and the Pulumi stack config each key
 // comes from. Names and namespaces come from the environment config; key names from the constructs
 // that read them, so a renamed key cannot drift from the Secret the program creates.
-import type { EnvironmentConfig } from '../config';
 import { SECRET_KEYS } from '../constructs/alertmanager-receivers';
 
 /** A value from Pulumi stack config: `secret` ones must be set with `--secret`; plain ones may default. */
@@ -23,8 +22,18 @@ const redisPassword = (value: string) =>
   /["\\\n]/.test(value) ? 'must not contain ", \\ or a line break (redis.conf quotes it)' : undefined;
 const httpsUrl = (value: string) => (/^https:\/\/\S+$/.test(value) ? undefined : 'must be an https:// URL');
 
+/**
+ * The settings naming the Secrets. Both the validated config and the raw checked-in input fit, so the
+ * secret checks still run (and report) when the stack's infra settings are wrong.
+ */
+export interface SecretSources {
+  readonly grafana: { readonly adminSecret: string; readonly database: { readonly type: string; readonly credentialsSecret?: string } };
+  readonly alerting: { readonly receivers: { readonly credentialsSecret: string; readonly pager: { readonly type: string } } };
+  readonly storage: { readonly postgres: { readonly credentialsSecret: string }; readonly redis: { readonly authSecret: string } };
+}
+
 /** Every Secret of the environment, with the Pulumi config key of each value. */
-export function secretSpecs(env: EnvironmentConfig): SecretSpec[] {
+export function secretSpecs(env: SecretSources): SecretSpec[] {
   const receivers = env.alerting.receivers;
   const pager: Record<string, ConfigValue> =
     receivers.pager.type === 'pagerduty'
@@ -51,7 +60,7 @@ export function secretSpecs(env: EnvironmentConfig): SecretSpec[] {
     { name: env.storage.redis.authSecret, data: { password: secret('redisPassword', redisPassword) } },
   ];
   const database = env.grafana.database;
-  if (database.type === 'postgres')
+  if (database.type === 'postgres' && database.credentialsSecret)
     // Grafana logs in with it; the in-cluster PostgreSQL creates the role from the same values.
     specs.push({
       name: database.credentialsSecret,

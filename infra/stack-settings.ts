@@ -43,9 +43,8 @@ export function readStackSettings(stack: string, config: RawStackConfig): StackS
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (!env) throw new ConfigError(problems);
-
-  const wanted = secretConfigValues(secretSpecs(env));
+  // The Secrets are named by settings outside infra, so their checks run even when infra is wrong.
+  const wanted = secretConfigValues(secretSpecs(env ?? ENVIRONMENT_INPUTS[stack]));
   const known = new Set([INFRA_CONFIG_KEY, ...wanted.map((value) => fullKey(value.key))]);
   for (const key of Object.keys(config.values)
     .filter((k) => k.startsWith(`${PULUMI_PROJECT}:`) && !known.has(k))
@@ -57,6 +56,7 @@ export function readStackSettings(stack: string, config: RawStackConfig): StackS
     const key = fullKey(wantedValue.key);
     const given = config.values[key];
     if (!wantedValue.secret) {
+      if (given === '') problems.push(`${key}: must not be empty; unset it for the default ${wantedValue.default}`);
       values.set(wantedValue.key, { value: given ?? wantedValue.default, secret: false });
       continue;
     }
@@ -69,6 +69,6 @@ export function readStackSettings(stack: string, config: RawStackConfig): StackS
       else values.set(wantedValue.key, { value: given, secret: true });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!env || problems.length > 0) throw new ConfigError(problems);
   return { env, values };
 }

@@ -8,7 +8,7 @@ export const shared = {
   storageClass: 'gp3',
   alertmanagerImage: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' },
   grafanaImage: { repository: 'docker.io/grafana/grafana', tag: '12.3.6' },
-  // Created by hand or a secret store, never by this repo: keys `admin-user` and `admin-password`.
+  // Created by the Pulumi program from secret stack config (infra/secrets.ts): keys `admin-user` and `admin-password`.
   grafanaAdminSecret: 'grafana-admin',
   // The stack's PostgreSQL (constructs/postgres.ts in moe-lab); point `host` at RDS or another
   // server instead if you have one, with sslMode require. The Secret holds `username` and `password`.
