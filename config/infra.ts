@@ -22,8 +22,11 @@ export const GPU_INSTANCE_TYPES = {
 export type GpuInstanceType = keyof typeof GPU_INSTANCE_TYPES;
 const GPU_TYPES = Object.keys(GPU_INSTANCE_TYPES) as GpuInstanceType[];
 
-/** EKS versions in standard support that the program is tested with; pinned so upgrades are deliberate. */
-export const EKS_VERSIONS = ['1.31', '1.32', '1.33'] as const;
+/**
+ * EKS versions in standard support (November 2026) that the program accepts; pinned so upgrades are
+ * deliberate. Drop a version when its standard support ends: the cluster opts out of extended support.
+ */
+export const EKS_VERSIONS = ['1.34', '1.35', '1.36'] as const;
 const CAPACITY_TYPES = ['ON_DEMAND', 'SPOT'] as const;
 const NAT_MODES = ['single', 'per-az'] as const;
 
@@ -50,7 +53,7 @@ const gpuInstanceType = z.enum(GPU_TYPES as [GpuInstanceType, ...GpuInstanceType
   error: `must be one of the GPU instance types ${GPU_TYPES.join(', ')}`,
 });
 
-/** Node count bounds; the cluster autoscaler moves between min and max, starting from desired. */
+/** Node count bounds of a managed node group; `pulumi up` sets desired (no autoscaler is deployed). */
 const scaling = z
   .strictObject({
     min: z.int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }),
@@ -91,11 +94,15 @@ export const infraSchema = z.strictObject({
     publicAccessCidrs: z
       .array(cidr)
       .min(1, { error: 'must name at least one CIDR' })
-      .refine((cidrs) => !cidrs.includes('0.0.0.0/0'), {
-        error: 'must not contain 0.0.0.0/0: list the networks that administer the cluster',
+      .refine((cidrs) => !cidrs.some((c) => IPV4_CIDR.test(c) && Number(c.split('/')[1]) < 8), {
+        error: 'must not contain 0.0.0.0/0 or other networks wider than /8: list the networks that administer the cluster',
       }),
     /** IAM roles given cluster-admin through EKS access entries. */
-    adminRoleArns: z.array(roleArn).min(1, { error: 'must name at least one admin role' }),
+    /** Besides the identity that runs `pulumi up`, which EKS makes admin when it creates the cluster. */
+    adminRoleArns: z
+      .array(roleArn)
+      .min(1, { error: 'must name at least one admin role' })
+      .refine((arns) => new Set(arns).size === arns.length, { error: 'must not name a role twice: EKS allows one access entry per role' }),
     /** Days CloudWatch keeps the control-plane logs (and the VPC flow logs where they are on). */
     logRetentionDays: z.union(
       LOG_RETENTION_DAYS.map((d) => z.literal(d)),

@@ -16,11 +16,18 @@ export interface AddonRole {
 export interface AddonSpec {
   readonly name: string;
   readonly role?: AddonRole;
+  /** The add-on's configuration values (schema: `aws eks describe-addon-configuration`). */
+  readonly configuration?: Record<string, unknown>;
 }
 
 /** Before the node groups: pod networking, kube-proxy and the Pod Identity agent (DaemonSets). */
 export const NETWORK_ADDONS: readonly AddonSpec[] = [
-  { name: 'vpc-cni', role: { policyArn: MANAGED_POLICIES.eksCni, serviceAccount: 'aws-node', via: 'irsa' } },
+  {
+    name: 'vpc-cni',
+    role: { policyArn: MANAGED_POLICIES.eksCni, serviceAccount: 'aws-node', via: 'irsa' },
+    // The charts' NetworkPolicies are only enforced with the CNI's network policy agent on (off by default).
+    configuration: { enableNetworkPolicy: 'true' },
+  },
   { name: 'kube-proxy' },
   { name: 'eks-pod-identity-agent' },
 ];
@@ -41,6 +48,8 @@ export const WORKLOAD_ADDONS: readonly AddonSpec[] = [
 
 export interface AddonsArgs {
   readonly clusterName: pulumi.Input<string>;
+  /** Each add-on gets EKS's default version for this Kubernetes version, recorded in the state. */
+  readonly kubernetesVersion: pulumi.Input<string>;
   readonly addons: readonly AddonSpec[];
   readonly oidc: { arn: pulumi.Input<string>; issuer: pulumi.Input<string> };
 }
@@ -61,7 +70,8 @@ export class Addons extends pulumi.ComponentResource {
         {
           clusterName: args.clusterName,
           addonName: spec.name,
-          // Unset version: EKS installs its default for the cluster's pinned Kubernetes version.
+          addonVersion: aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: args.kubernetesVersion }, parent).version,
+          configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
           serviceAccountRoleArn: spec.role?.via === 'irsa' ? role?.arn : undefined,

@@ -5,6 +5,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraSettings } from '../config/infra';
 import { MANAGED_POLICIES, policyDocument, serviceTrust } from './policies';
+import { roleNameOf } from './workload-roles';
 
 export interface ClusterArgs {
   readonly clusterName: string;
@@ -19,6 +20,7 @@ export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/Amaz
 export class Cluster extends pulumi.ComponentResource {
   public readonly cluster: aws.eks.Cluster;
   public readonly name: pulumi.Output<string>;
+  public readonly version: pulumi.Output<string>;
   /** The security group EKS creates for the control plane and managed nodes; members reach each other. */
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly oidcProviderArn: pulumi.Output<string>;
@@ -86,14 +88,12 @@ export class Cluster extends pulumi.ComponentResource {
       { ...parent, dependsOn: [attachment, keyAccess, logs] },
     );
 
-    this.accessEntries = settings.adminRoleArns.map((principalArn, i) => {
-      const entry = new aws.eks.AccessEntry(
-        `${name}-admin-${i}`,
-        { clusterName: this.cluster.name, principalArn, type: 'STANDARD' },
-        parent,
-      );
+    // Named by role, not position: removing one role must not replace the entries after it.
+    this.accessEntries = settings.adminRoleArns.map((principalArn) => {
+      const id = `${name}-admin-${roleNameOf(principalArn).name}`;
+      const entry = new aws.eks.AccessEntry(id, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' }, parent);
       return new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${i}`,
+        id,
         {
           clusterName: this.cluster.name,
           principalArn: entry.principalArn,
@@ -112,6 +112,7 @@ export class Cluster extends pulumi.ComponentResource {
     const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: this.oidcIssuer, clientIdLists: ['sts.amazonaws.com'] }, parent);
 
     this.name = this.cluster.name;
+    this.version = this.cluster.version;
     this.securityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     this.oidcProviderArn = oidc.arn;
     this.registerOutputs({ name: this.name, securityGroupId: this.securityGroupId, oidcProviderArn: this.oidcProviderArn });

@@ -3,6 +3,7 @@
 // before any resource is registered; then builds the AWS side and deploys the synthesized charts.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { ConfigError } from '../config';
 import { deploymentAccount, workloadRoleArns } from '../config/infra';
 import { PULUMI_PROJECT } from '../config/stack-files';
 import { GRAFANA_SERVICE } from '../constructs/grafana';
@@ -20,7 +21,7 @@ import { placeSecrets, secretReferences, secretSpecs } from './secrets';
 import { readStackSettings } from './stack-settings';
 import { WorkloadRoles } from './workload-roles';
 
-// isConfigSecret is public in the SDK's JavaScript but left out of its typings.
+// isConfigSecret is internal to the SDK (absent from its typings); the program tests run through it.
 const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
 const { env, values } = readStackSettings(pulumi.getStack(), {
   values: runtime.allConfig(),
@@ -33,43 +34,62 @@ const charts = synthesizedCharts(env);
 const objects = charts.flatMap((chart) => chart.objects);
 const secrets = placeSecrets(secretSpecs(env), secretReferences(objects));
 const irsaSubjects = irsaServiceAccounts(objects);
+const roleSubjects = workloadRoleArns(env).map((role) => ({ ...role, subjects: irsaSubjects.get(role.arn) ?? [] }));
+const unbound = roleSubjects.filter((role) => role.subjects.length === 0);
+if (unbound.length > 0)
+  throw new ConfigError(unbound.map((role) => `${role.path}: no ServiceAccount in the manifests is annotated with ${role.arn}`));
 const clusterName = env.cluster.name;
 const { infra } = env;
+const tags = { project: PULUMI_PROJECT, environment: env.name, 'managed-by': 'pulumi' };
 
 // One explicit provider: the region comes from the environment config and a stack pointed at the
 // wrong account (credentials of another environment) fails before it changes anything.
 const provider = new aws.Provider('aws', {
   region: env.cluster.region as aws.Region,
   allowedAccountIds: [deploymentAccount(env)],
-  defaultTags: { tags: { project: PULUMI_PROJECT, environment: env.name, 'managed-by': 'pulumi' } },
+  defaultTags: { tags },
 });
 const opts = { providers: { aws: provider } };
 
-const network = new Network(clusterName, { clusterName, settings: infra.network, logRetentionDays: infra.eks.logRetentionDays }, opts);
+const network = new Network(
+  clusterName,
+  {
+    clusterName,
+    region: env.cluster.region,
+    accountId: deploymentAccount(env),
+    settings: infra.network,
+    logRetentionDays: infra.eks.logRetentionDays,
+  },
+  opts,
+);
 const cluster = new Cluster(clusterName, { clusterName, settings: infra.eks, subnetIds: network.privateSubnetIds }, opts);
 const oidc = { arn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer };
-const networkAddons = new Addons(`${clusterName}-network`, { clusterName: cluster.name, addons: NETWORK_ADDONS, oidc }, opts);
+const addonArgs = { clusterName: cluster.name, kubernetesVersion: cluster.version, oidc };
+const networkAddons = new Addons(`${clusterName}-network`, { ...addonArgs, addons: NETWORK_ADDONS }, opts);
 const nodeGroups = new NodeGroups(
   clusterName,
   {
     clusterName: cluster.name,
+    kubernetesVersion: cluster.version,
     settings: infra.nodeGroups,
     gpuNodes: env.gpuNodes,
     subnetIds: network.privateSubnetIds,
     securityGroupId: cluster.securityGroupId,
+    tags,
   },
   { ...opts, dependsOn: [networkAddons] },
 );
 const workloadAddons = new Addons(
   `${clusterName}-workload`,
-  { clusterName: cluster.name, addons: WORKLOAD_ADDONS, oidc },
+  { ...addonArgs, addons: WORKLOAD_ADDONS },
   { ...opts, dependsOn: [nodeGroups] },
 );
 
 const dataKey = new aws.kms.Key(
   `${clusterName}-data`,
   { description: `S3 objects of ${clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30 },
-  { provider },
+  // Without it every backup and log chunk in the (protected) buckets is unreadable.
+  { provider, protect: true },
 );
 const bucketArgs = { kmsKeyArn: dataKey.arn, noncurrentVersionDays: infra.buckets.noncurrentVersionDays };
 const backups = new SecureBucket(
@@ -88,7 +108,7 @@ const fileSystem = new SharedFileSystem(
 );
 
 const bucketOf: Record<string, { arn: pulumi.Output<string>; actions: string[] }> = {
-  'storage.backups.roleArn': { arn: backups.arn, actions: ['s3:PutObject', 's3:GetObject'] },
+  'storage.backups.roleArn': { arn: backups.arn, actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'] },
   // The compactor deletes chunks and index files past the retention period.
   'logging.loki.objectStorage.roleArn': {
     arn: logs?.arn ?? pulumi.output(''),
@@ -100,11 +120,11 @@ const roles = new WorkloadRoles(
   {
     kmsKeyArn: dataKey.arn,
     oidc,
-    roles: workloadRoleArns(env).map((role) => ({
+    roles: roleSubjects.map((role) => ({
       arn: role.arn,
       bucketArn: bucketOf[role.path].arn,
       objectActions: bucketOf[role.path].actions,
-      subjects: irsaSubjects.get(role.arn) ?? [],
+      subjects: role.subjects,
     })),
   },
   opts,

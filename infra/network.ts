@@ -13,6 +13,9 @@ export interface NetworkArgs {
   readonly settings: InfraSettings['network'];
   /** Days CloudWatch keeps the flow logs. */
   readonly logRetentionDays: number;
+  readonly region: string;
+  /** The deploying account: the flow-log service may act for this account only. */
+  readonly accountId: string;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -74,7 +77,7 @@ export class Network extends pulumi.ComponentResource {
         { ...parent, dependsOn: [gateway] },
       );
     });
-    privateSubnets.forEach((s, i) => {
+    const privateRouteTables = privateSubnets.map((s, i) => {
       const routes = new aws.ec2.RouteTable(
         `${name}-private-${i}`,
         {
@@ -85,9 +88,21 @@ export class Network extends pulumi.ComponentResource {
         parent,
       );
       new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: routes.id }, parent);
+      return routes;
     });
+    // Backups, Loki chunks and image layers from ECR's S3 go to S3 directly instead of through (paid) NAT.
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${args.region}.s3`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: privateRouteTables.map((t) => t.id),
+      },
+      parent,
+    );
 
-    if (settings.flowLogs) this.flowLogs(name, vpc, args.logRetentionDays);
+    if (settings.flowLogs) this.flowLogs(name, vpc, args.logRetentionDays, args.accountId);
 
     this.vpcId = vpc.id;
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
@@ -96,10 +111,14 @@ export class Network extends pulumi.ComponentResource {
   }
 
   /** Flow logs of every ENI to a log group; the delivery role may write to that group only. */
-  private flowLogs(name: string, vpc: aws.ec2.Vpc, retentionInDays: number): void {
+  private flowLogs(name: string, vpc: aws.ec2.Vpc, retentionInDays: number, accountId: string): void {
     const parent = { parent: this };
     const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/aws/vpc/${name}/flow-logs`, retentionInDays }, parent);
-    const role = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com') }, parent);
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      { assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com', ['sts:AssumeRole'], accountId) },
+      parent,
+    );
     new aws.iam.RolePolicy(
       `${name}-flow-logs`,
       {

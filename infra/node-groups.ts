@@ -9,11 +9,15 @@ import { MANAGED_POLICIES, serviceTrust } from './policies';
 
 export interface NodeGroupsArgs {
   readonly clusterName: pulumi.Input<string>;
+  /** The control plane's version: nodes follow it, so a version bump upgrades them too. */
+  readonly kubernetesVersion: pulumi.Input<string>;
   readonly settings: InfraSettings['nodeGroups'];
   readonly gpuNodes: GpuNodeSettings;
   readonly subnetIds: pulumi.Input<string>[];
   /** The cluster security group: EFA interfaces must be in it (it admits all traffic between nodes). */
   readonly securityGroupId: pulumi.Input<string>;
+  /** Tags for the instances, volumes and interfaces the groups launch. */
+  readonly tags: Record<string, string>;
 }
 
 /** The node group names of the issue and the docs; a label on every node says which group it is in. */
@@ -98,8 +102,9 @@ export class NodeGroups extends pulumi.ComponentResource {
             ebs: { volumeSize: spec.diskSizeGib, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
           },
         ],
-        // IMDSv2 with one hop: host-network agents reach it, other pods cannot borrow the node's role.
-        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        // IMDSv2 only, two hops as EKS sets for AL2023: the EBS CSI controller (not host-network) reads its
+        // region there. The node role holds only the worker-node and ECR read policies; add-ons have their own.
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
         networkInterfaces: spec.efa
           ? [
               {
@@ -112,7 +117,11 @@ export class NodeGroups extends pulumi.ComponentResource {
             ]
           : undefined,
         placement: placement ? { groupName: placement.name } : undefined,
-        tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${name}-${groupName}` } }],
+        // Provider default tags stop at the launch template: tag what it launches, for cost attribution.
+        tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+          resourceType,
+          tags: { Name: `${name}-${groupName}`, ...args.tags },
+        })),
       },
       parent,
     );
@@ -120,7 +129,10 @@ export class NodeGroups extends pulumi.ComponentResource {
       `${name}-${groupName}`,
       {
         clusterName: args.clusterName,
-        nodeGroupName: groupName,
+        version: args.kubernetesVersion,
+        // A prefix, not a fixed name: EKS cannot change instance or capacity types in place, and
+        // Pulumi creates the replacement before deleting the old group. The label names the group.
+        nodeGroupNamePrefix: `${groupName}-`,
         nodeRoleArn,
         subnetIds: spec.efa ? [args.subnetIds[0]] : args.subnetIds,
         amiType: spec.amiType,
@@ -132,8 +144,7 @@ export class NodeGroups extends pulumi.ComponentResource {
         taints: spec.taints,
         updateConfig: { maxUnavailable: 1 },
       },
-      // An autoscaler owns the desired size once the group runs; Pulumi must not reset it.
-      { ...parent, dependsOn, ignoreChanges: ['scalingConfig.desiredSize'] },
+      { ...parent, dependsOn },
     );
   }
 }

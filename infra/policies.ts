@@ -16,9 +16,14 @@ export function policyDocument(statements: readonly Statement[]): pulumi.Output<
   return pulumi.output({ Version: '2012-10-17', Statement: statements }).apply((doc) => JSON.stringify(doc));
 }
 
-/** Trust for an AWS service principal, e.g. eks.amazonaws.com. */
-export function serviceTrust(service: string, actions: readonly string[] = ['sts:AssumeRole']): pulumi.Output<string> {
-  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: actions }]);
+/** Trust for an AWS service principal, e.g. eks.amazonaws.com; `sourceAccount` guards against a confused deputy. */
+export function serviceTrust(
+  service: string,
+  actions: readonly string[] = ['sts:AssumeRole'],
+  sourceAccount?: string,
+): pulumi.Output<string> {
+  const Condition = sourceAccount ? { StringEquals: { 'aws:SourceAccount': sourceAccount } } : undefined;
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: actions, Condition }]);
 }
 
 /** EKS Pod Identity: the agent assumes the role and tags the session with the pod's identity. */

@@ -19,6 +19,8 @@ export interface RawStackConfig {
 }
 
 const fullKey = (key: string) => `${PULUMI_PROJECT}:${key}`;
+/** RFC 5737 documentation networks: the stack files ship one as a placeholder the deployer must replace. */
+const DOCUMENTATION_NETWORKS = ['192.0.2.', '198.51.100.', '203.0.113.'];
 const setSecret = (stack: string, key: string) => `pulumi config set --stack ${stack} --secret ${key} <value>`;
 
 function parseInfra(stack: string, raw: string | undefined): { problems: string[]; infra?: unknown } {
@@ -43,6 +45,13 @@ export function readStackSettings(stack: string, config: RawStackConfig): StackS
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  // The synth accepts the placeholder; a deployment cannot reach its cluster through it.
+  env?.infra.eks.publicAccessCidrs.forEach((cidr, i) => {
+    if (DOCUMENTATION_NETWORKS.some((prefix) => cidr.startsWith(prefix)))
+      problems.push(
+        `${INFRA_CONFIG_KEY}: eks.publicAccessCidrs.${i}: ${cidr} is a documentation network (placeholder); set the networks \`pulumi up\` and your admins reach the API from`,
+      );
+  });
   // The Secrets are named by settings outside infra, so their checks run even when infra is wrong.
   const wanted = secretConfigValues(secretSpecs(env ?? ENVIRONMENT_INPUTS[stack]));
   const known = new Set([INFRA_CONFIG_KEY, ...wanted.map((value) => fullKey(value.key))]);

@@ -76,7 +76,7 @@ describe('infra settings', () => {
       (i: Draft) => (i.eks.publicAccessCidrs = ['0.0.0.0/0']),
       'eks.publicAccessCidrs: must not contain 0.0.0.0/0',
     ],
-    ['an unsupported EKS version', (i: Draft) => (i.eks.version = '1.25'), 'eks.version: must be one of 1.31, 1.32, 1.33'],
+    ['an unsupported EKS version', (i: Draft) => (i.eks.version = '1.25'), 'eks.version: must be one of 1.34, 1.35, 1.36'],
     ['a VPC CIDR without prefix length', (i: Draft) => (i.network.vpcCidr = '10.0.0.0'), 'network.vpcCidr: must be an IPv4 CIDR'],
     ['an unknown NAT mode', (i: Draft) => (i.network.natGateways = 'none'), 'network.natGateways: must be one of single, per-az'],
     [

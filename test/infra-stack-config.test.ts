@@ -1,7 +1,7 @@
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments } from '../config';
 import { INFRA_CONFIG_KEY, PULUMI_PROJECT, readStackConfig } from '../config/stack-files';
 import { readStackSettings, type RawStackConfig } from '../infra/stack-settings';
-import { attemptProgram, secretKeysOf, TEST_SECRETS } from './helpers/pulumi-program';
+import { attemptProgram, secretKeysOf, TEST_ADMIN_CIDR, TEST_SECRETS } from './helpers/pulumi-program';
 
 type Draft = Record<string, Record<string, Record<string, unknown> & { scaling?: Record<string, number> }>>;
 interface Change {
@@ -11,16 +11,25 @@ interface Change {
   readonly values?: Readonly<Record<string, string | undefined>>;
   /** Keys stored as plain text instead of with `--secret`. */
   readonly plain?: readonly string[];
+  /** Keep the stack file's placeholder admin network, as a fresh clone has it. @default false */
+  readonly keepPlaceholders?: boolean;
 }
 
 const key = (name: string) => `${PULUMI_PROJECT}:${name}`;
 const setSecret = (stack: string, name: string) => `pulumi config set --stack ${stack} --secret ${name} <value>`;
 const envOf = (stack: string) => loadEnvironments([stack])[0];
-const stackInfra = (stack: string) => structuredClone(readStackConfig(stack)[INFRA_CONFIG_KEY]) as Draft;
+/** The stack file's infra settings; unless kept, its TEST-NET-3 admin network becomes one an operator would set. */
+const stackInfra = (stack: string, keepPlaceholders = false) => {
+  const infra = structuredClone(readStackConfig(stack)[INFRA_CONFIG_KEY]) as Draft;
+  const eks = infra.eks as unknown as { publicAccessCidrs: string[] };
+  if (!keepPlaceholders)
+    eks.publicAccessCidrs = eks.publicAccessCidrs.map((cidr) => (cidr.startsWith('203.0.113.') ? TEST_ADMIN_CIDR : cidr));
+  return infra;
+};
 
 /** The stack config as Pulumi hands it to the program: the real stack file plus every secret it needs. */
 function rawConfig(stack: string, change: Change = {}): RawStackConfig {
-  const infra = stackInfra(stack);
+  const infra = stackInfra(stack, change.keepPlaceholders);
   change.infra?.(infra);
   const values: Record<string, string> = { [INFRA_CONFIG_KEY]: JSON.stringify(infra) };
   for (const name of secretKeysOf(stack)) values[key(name)] = TEST_SECRETS[name];
@@ -85,8 +94,39 @@ const BAD_CONFIGS: Array<{ name: string; stack: string; change: Change; line: st
   {
     name: '0.0.0.0/0 among the public access CIDRs',
     stack: 'prod',
-    change: { infra: (infra) => (infra.eks.publicAccessCidrs = ['203.0.113.0/24', '0.0.0.0/0'] as never) },
-    line: infraLine('prod', 'eks.publicAccessCidrs', 'must not contain 0.0.0.0/0: list the networks that administer the cluster'),
+    change: { infra: (infra) => (infra.eks.publicAccessCidrs = [TEST_ADMIN_CIDR, '0.0.0.0/0'] as never) },
+    line: infraLine(
+      'prod',
+      'eks.publicAccessCidrs',
+      'must not contain 0.0.0.0/0 or other networks wider than /8: list the networks that administer the cluster',
+    ),
+  },
+  {
+    name: 'the whole internet as two halves',
+    stack: 'dev',
+    change: { infra: (infra) => (infra.eks.publicAccessCidrs = ['0.0.0.0/1', '128.0.0.0/1'] as never) },
+    line: infraLine(
+      'dev',
+      'eks.publicAccessCidrs',
+      'must not contain 0.0.0.0/0 or other networks wider than /8: list the networks that administer the cluster',
+    ),
+  },
+  {
+    name: "the stack file's placeholder admin network (a fresh clone)",
+    stack: 'staging',
+    change: { keepPlaceholders: true },
+    line: 'gpu-observability:infra: eks.publicAccessCidrs.0: 203.0.113.0/24 is a documentation network (placeholder); set the networks `pulumi up` and your admins reach the API from',
+  },
+  {
+    name: 'an admin role listed twice',
+    stack: 'prod',
+    change: {
+      infra: (infra) => {
+        const eks = infra.eks as unknown as { adminRoleArns: string[] };
+        eks.adminRoleArns = [eks.adminRoleArns[0], eks.adminRoleArns[0]];
+      },
+    },
+    line: infraLine('prod', 'eks.adminRoleArns', 'must not name a role twice: EKS allows one access entry per role'),
   },
   {
     name: 'a missing grafanaAdminPassword',
@@ -250,11 +290,11 @@ describe('the Pulumi program with a bad stack config', () => {
       // The harness takes the same changes as config: objects as JSON, `undefined` to remove a key.
       const config: Record<string, unknown> = { ...change.values };
       if (change.infra) {
-        const infra = stackInfra(stack);
+        const infra = stackInfra(stack, change.keepPlaceholders);
         change.infra(infra);
         config.infra = infra;
       }
-      const attempt = await attemptProgram(stack, { config, plain: change.plain });
+      const attempt = await attemptProgram(stack, { config, plain: change.plain, keepPlaceholders: change.keepPlaceholders });
       expect(attempt.ok).toBe(false);
       expect(attempt.resources).toEqual([]);
       expect(attempt.calls).toEqual([]);
