@@ -107,13 +107,15 @@ const fileSystem = new SharedFileSystem(
   opts,
 );
 
-const bucketOf: Record<string, { arn: pulumi.Output<string>; actions: string[] }> = {
+// Each workload role may touch its own bucket only. Loki's compactor also deletes chunks past retention.
+const roleBuckets: Record<string, { arn: pulumi.Output<string>; actions: string[] }> = {
   'storage.backups.roleArn': { arn: backups.arn, actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'] },
-  // The compactor deletes chunks and index files past the retention period.
-  'logging.loki.objectStorage.roleArn': {
-    arn: logs?.arn ?? pulumi.output(''),
-    actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-  },
+  ...(logs && {
+    'logging.loki.objectStorage.roleArn': {
+      arn: logs.arn,
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+    },
+  }),
 };
 const roles = new WorkloadRoles(
   `${clusterName}-workloads`,
@@ -122,8 +124,8 @@ const roles = new WorkloadRoles(
     oidc,
     roles: roleSubjects.map((role) => ({
       arn: role.arn,
-      bucketArn: bucketOf[role.path].arn,
-      objectActions: bucketOf[role.path].actions,
+      bucketArn: roleBuckets[role.path].arn,
+      objectActions: roleBuckets[role.path].actions,
       subjects: role.subjects,
     })),
   },

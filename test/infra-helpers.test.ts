@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES, loadEnvironments } from '../config';
+import { PULUMI_PROJECT, readStackConfig } from '../config/stack-files';
 import { subnetLayout, subnetOf } from '../infra/cidr';
 import { execKubeconfig } from '../infra/kubeconfig';
 import { synthesizedCharts, irsaServiceAccounts, type KubeObject } from '../infra/manifests';
@@ -315,5 +316,28 @@ describe('irsaServiceAccounts', () => {
     const found = irsaServiceAccounts(distObjects('prod').map((entry) => entry.object as KubeObject));
     const lokiRole = (prod.logging.loki.objectStorage as { roleArn?: string }).roleArn;
     expect([...found.keys()].sort()).toEqual([prod.storage.backups.roleArn, lokiRole].sort());
+  });
+});
+
+describe('the Pulumi project', () => {
+  const root = join(__dirname, '..');
+  const project = parse(readFileSync(join(root, 'Pulumi.yaml'), 'utf8')) as {
+    name: string;
+    main: string;
+    runtime: { name: string; options?: { typescript?: boolean } };
+  };
+
+  it('GIVEN Pulumi.yaml THEN it runs infra/ on the nodejs runtime with TypeScript, under the name the stack keys use', () => {
+    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: true } });
+    expect(project.main.replace(/\/$/, '')).toBe('infra');
+    expect(project.name).toBe(PULUMI_PROJECT);
+    expect(Object.keys(readStackConfig('prod'))).toContain(`${project.name}:infra`);
+  });
+
+  it('GIVEN the environments THEN each has a stack file, and the compiler Pulumi runs TypeScript with is installed', () => {
+    for (const env of ENVIRONMENT_NAMES)
+      expect(readFileSync(join(root, `Pulumi.${env}.yaml`), 'utf8')).toContain(`${PULUMI_PROJECT}:infra`);
+    // The nodejs host prefers the project's ts-node and typescript over its own outdated copies.
+    for (const module of ['ts-node', 'typescript']) expect(() => require.resolve(module, { paths: [root] })).not.toThrow();
   });
 });

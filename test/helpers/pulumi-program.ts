@@ -29,6 +29,8 @@ export type TestSecretKey = keyof typeof TEST_SECRETS;
  */
 export const TEST_ADMIN_CIDR = '198.18.0.0/24';
 const DOCUMENTATION_NETWORKS = /^(192\.0\.2|198\.51\.100|203\.0\.113)\./;
+// Every run loads a fresh SDK, which adds its exit hooks to the one process; a file runs up to ~20.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 64));
 
 /**
  * The secret keys a stack reads, from the environment config (not from infra/): the pager receiver
