@@ -97,8 +97,7 @@ export const infraSchema = z.strictObject({
       .refine((cidrs) => !cidrs.some((c) => IPV4_CIDR.test(c) && Number(c.split('/')[1]) < 8), {
         error: 'must not contain 0.0.0.0/0 or other networks wider than /8: list the networks that administer the cluster',
       }),
-    /** IAM roles given cluster-admin through EKS access entries. */
-    /** Besides the identity that runs `pulumi up`, which EKS makes admin when it creates the cluster. */
+    /** IAM roles given cluster-admin through EKS access entries, besides the identity that runs `pulumi up` (EKS makes it admin at creation). */
     adminRoleArns: z
       .array(roleArn)
       .min(1, { error: 'must name at least one admin role' })

@@ -88,6 +88,18 @@ describe('infra settings', () => {
     expect(issuesOf(withChange(change))).toEqual([expect.stringContaining(expected)]);
   });
 
+  it('GIVEN the Loki role in another account than the backup role WHEN loaded THEN the second is named, since the program creates both in one', () => {
+    const problems = loadProblems('prod', (input) => {
+      const storage = (input.logging.loki as Record<string, Record<string, string>>).objectStorage;
+      storage.roleArn = storage.roleArn.replace(/::\d{12}:/, '::999999999999:');
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^environment "prod": logging\.loki\.objectStorage\.roleArn: account 999999999999 differs from \d{12} of storage\.backups\.roleArn;/,
+      ),
+    ]);
+  });
+
   it('GIVEN GPU instance types whose GPU count differs from fleet.gpusPerNode WHEN loaded THEN each is named with both counts', () => {
     const problems = loadProblems('staging', (input) => {
       (input.infra.nodeGroups as Record<string, Record<string, unknown>>).gpu.instanceTypes = ['g5.48xlarge', 'g5.12xlarge'];
