@@ -11,8 +11,11 @@ import { irsaTrust } from '../infra/policies';
 import { placeSecrets, secretReferences, secretSpecs } from '../infra/secrets';
 import { roleNameOf } from '../infra/workload-roles';
 import { loadManifests, podSpecOf } from './helpers/manifests';
+import { removeDir, synthToTemp } from './helpers/synth-tmp';
 
-const DIST = join(__dirname, '..', 'dist');
+// What `npm run synth` writes, synthesized afresh: a clean checkout has no dist/.
+const DIST = synthToTemp();
+afterAll(() => removeDir(DIST));
 const ENVS = loadEnvironments();
 const envNamed = (name: string) => ENVS.find((env) => env.name === name)!;
 const distCache = new Map<string, ReturnType<typeof loadManifests>>();

@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { join } from 'node:path';
 import { loadEnvironments } from '../config';
 import { readStackInfra } from '../config/stack-files';
+import { removeDir, synthToTemp } from './helpers/synth-tmp';
 import { CLUSTER_SCOPED_KINDS, loadManifests, podSpecOf, type KubeObject } from './helpers/manifests';
 import { runProgram, TEST_SECRETS, secretKeysOf, valueOf, type ProgramRun, type ResourceRecord } from './helpers/pulumi-program';
 
@@ -28,7 +29,10 @@ const input = <T>(record: ResourceRecord, key: string) => record.inputs[key] as 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const identity = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const manifests = new Map<string, ReturnType<typeof loadManifests>>();
-const dist = (env: string) => manifests.get(env) ?? manifests.set(env, loadManifests(join(__dirname, '..', 'dist', env))).get(env)!;
+// What `npm run synth` writes, synthesized afresh: a clean checkout has no dist/.
+const DIST = synthToTemp();
+afterAll(() => removeDir(DIST));
+const dist = (env: string) => manifests.get(env) ?? manifests.set(env, loadManifests(join(DIST, env))).get(env)!;
 const groupObjects = (group: ResourceRecord) => input<KubeObject[]>(group, 'objs');
 const deployedObjects = (env: string) => ofType(env, 'kubernetes:yaml/v2:ConfigGroup').flatMap(groupObjects);
 // A group is named outright or by a prefix (`gpu-`) that lets a replacement exist beside the old group.
