@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentsSchema } from './agents';
 import { gpuNodesSchema } from './gpu-nodes';
+import { federationSchema } from './federation';
 import { infraSchema } from './infra';
 import { loggingSchema } from './logging';
 import { mlConfigSchema } from './ml-config';
@@ -178,6 +179,8 @@ export const environmentSchema = z
     logging: loggingSchema,
     /** The AWS side the Pulumi program builds: network, EKS and its node groups. */
     infra: infraSchema,
+    /** Member of the federation, or the environment running the global Prometheus. */
+    federation: federationSchema,
   })
   .superRefine((env, ctx) => {
     // Backups must not run while the platform may be down for maintenance.

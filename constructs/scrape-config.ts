@@ -20,12 +20,22 @@ export interface RelabelConfig {
   readonly action?: RelabelAction;
 }
 
+export interface StaticConfig {
+  readonly targets: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 export interface ScrapeJob {
   readonly job_name: string;
+  readonly scrape_interval?: string;
   readonly scheme?: 'http' | 'https';
   readonly metrics_path?: string;
+  /** Query parameters, e.g. `match[]` selectors of a federation job. */
+  readonly params?: Readonly<Record<string, readonly string[]>>;
   readonly honor_labels?: boolean;
-  readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
+  /** Discovery, for every job in a cluster; a federation job lists its targets instead. */
+  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
+  readonly static_configs?: readonly StaticConfig[];
   readonly tls_config?: { readonly ca_file?: string; readonly insecure_skip_verify?: boolean };
   readonly authorization?: { readonly credentials_file: string };
   readonly relabel_configs: readonly RelabelConfig[];

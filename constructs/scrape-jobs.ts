@@ -53,6 +53,9 @@ export function annotatedPodsJob(): ScrapeJob {
       ...annotatedPort(meta('pod_container_port_number'), podAnnotation('port')),
       ...annotatedPathAndScheme(podAnnotation),
       ...podTargetLabels(),
+      // A workload is scraped under its app's name (`mage-worker`, `moe-trainer`), so `up` says which
+      // one is down and federation can select `{job=~"mage-.*"}`; pods without an app keep the job name.
+      overrideLabel('app', 'job'),
     ],
   };
 }

@@ -1,5 +1,6 @@
 import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
+import { FEDERATION_DEFAULTS } from '../federation';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
 import { LOGGING_DEFAULTS } from '../logging';
@@ -42,4 +43,5 @@ export const staging: EnvironmentInput = {
   logging: structuredClone(LOGGING_DEFAULTS.staging),
   // The AWS side lives in the Pulumi stack file, which the Pulumi program reads as stack config.
   infra: readStackInfra('staging') as EnvironmentInput['infra'],
+  federation: structuredClone(FEDERATION_DEFAULTS.staging),
 };
