@@ -13,7 +13,10 @@ import { KUBE_STATE_METRICS_SERVICE } from './kube-state-metrics';
 import { NODE_EXPORTER_SERVICE } from './node-exporter';
 import { buildLogging, loggingScrapeJobs } from './environment-logging';
 import { buildAgents, buildMlPlatform } from './environment-platform';
+import { GLOBAL_PROMETHEUS } from './federation-config';
+import { buildGlobalPrometheus } from './global-prometheus';
 import { Grafana, GRAFANA_SERVICE } from './grafana';
+import { MemberFederation } from './member-federation';
 import { Namespaces } from './namespaces';
 import { Prometheus, PROMETHEUS_SERVICE } from './prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from './scrape-jobs';
@@ -87,9 +90,33 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
       scrapeInterval: prometheus.scrapeInterval,
       evaluationInterval: prometheus.evaluationInterval,
       externalLabels: { cluster: env.cluster.name, environment: env.name },
-      scrapeJobs: [...coreScrapeJobs(), ...monitoringServiceJobs(namespaces.monitoring), ...loggingScrapeJobs(namespaces.monitoring)],
+      scrapeJobs: [
+        ...coreScrapeJobs(),
+        ...monitoringServiceJobs(namespaces.monitoring),
+        ...loggingScrapeJobs(namespaces.monitoring),
+        // The cluster running the global Prometheus watches it, so its own outage raises TargetDown here.
+        ...(env.federation.role === 'global'
+          ? [
+              serviceEndpointsJob({
+                jobName: GLOBAL_PROMETHEUS.name,
+                namespace: namespaces.monitoring,
+                serviceName: GLOBAL_PROMETHEUS.name,
+                portName: 'web',
+              }),
+            ]
+          : []),
+      ],
       alertmanagerTargets: alertmanager.apiTargets,
     },
+  });
+  new MemberFederation(prometheusChart, 'Federation', {
+    namespace: namespaces.monitoring,
+    instance,
+    podSelector: prometheusServer.statefulSet.matchLabels,
+    statefulSetName: prometheusServer.name,
+    port: prometheusServer.port,
+    globalSources: env.federation.globalSources,
+    role: env.federation.role,
   });
 
   const grafanaChart = chart('grafana');
@@ -102,11 +129,12 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     adminSecret: grafana.adminSecret,
     database: grafana.database,
     rootUrl: alerting.grafanaUrl,
-    dashboards: renderDashboards(alerting),
+    dashboards: renderDashboards(alerting, env.federation.role),
     datasources: {
       prometheus: { name: prometheusServer.serviceName, port: prometheusServer.port },
       alertmanager: { name: alertmanager.serviceName, port: alertmanager.port },
       scrapeInterval: prometheus.scrapeInterval,
+      ...(env.federation.role === 'global' ? { globalPrometheus: { name: GLOBAL_PROMETHEUS.name, port: GLOBAL_PROMETHEUS.webPort } } : {}),
     },
   });
 
@@ -114,6 +142,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, idPre
     namespacesChart,
     alertmanagerChart,
     prometheusChart,
+    ...buildGlobalPrometheus(chart, env, alertmanager.apiTargets),
     grafanaChart,
     ...buildLogging(chart, env),
     buildAgents(chart, env),

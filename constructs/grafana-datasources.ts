@@ -1,8 +1,9 @@
 // datasources.yaml for Grafana's provisioning: every datasource with the fixed uid the dashboards
 // and the trace↔log links refer to (dashboards/lib/datasources.ts), none editable in the UI.
 import { stringify } from 'yaml';
-import { DATASOURCES } from '../dashboards/lib/datasources';
+import { DATASOURCES, GLOBAL_PROMETHEUS_DATASOURCE } from '../dashboards/lib/datasources';
 import { GENERATED_HEADER } from '../rules/render';
+import { FEDERATION_INTERVAL } from './federation-config';
 
 /** An in-cluster Service a datasource talks to. */
 export interface BackendService {
@@ -27,6 +28,12 @@ export interface DatasourcesProps {
   readonly jaeger?: BackendService;
   /** Prometheus' scrape interval: the smallest step Grafana asks for, so no panel plots gaps. */
   readonly scrapeInterval: string;
+  /**
+   * The global Prometheus (GLOBAL_PROMETHEUS of federation-config.ts), in an environment whose
+   * `federation.role` is global: a second Prometheus datasource with uid `prometheus-global`.
+   * @default - none; only the cluster's own Prometheus
+   */
+  readonly globalPrometheus?: BackendService;
 }
 
 /** Matches the trace id in a log line such as `trace_id=4bf92f3577b34da6`; the link opens it in Jaeger. */
@@ -35,19 +42,19 @@ const TRACE_ID_PATTERN = '(?:traceID|trace_id|traceId)=(\\w+)';
 /** `http://<name>.<namespace>.svc:<port>`, the address a pod of the cluster reaches a Service at. */
 export const serviceUrl = (service: BackendService, namespace: string) => `http://${service.name}.${namespace}.svc:${service.port}`;
 
-/** datasources.yaml: Prometheus (the default), Alertmanager, Loki and Jaeger, linked trace↔log. */
+// POST keeps long PromQL out of URLs and access logs.
+const prometheusJson = (timeInterval: string) => ({ httpMethod: 'POST', timeInterval, prometheusType: 'Prometheus' });
+
+/** datasources.yaml: Prometheus (the default), the global Prometheus if given, Alertmanager, Loki and Jaeger, linked trace↔log. */
 export function renderDatasources(props: DatasourcesProps): string {
   const url = (service: BackendService) => serviceUrl(service, props.namespace);
   const common = { access: 'proxy', orgId: 1, editable: false };
   const datasources = [
-    {
-      ...DATASOURCES.prometheus,
-      ...common,
-      url: url(props.prometheus),
-      isDefault: true,
-      // POST keeps long PromQL out of URLs and access logs.
-      jsonData: { httpMethod: 'POST', timeInterval: props.scrapeInterval, prometheusType: 'Prometheus' },
-    },
+    { ...DATASOURCES.prometheus, ...common, url: url(props.prometheus), isDefault: true, jsonData: prometheusJson(props.scrapeInterval) },
+    // Its samples arrive at the federation interval, the smallest step worth asking it for.
+    ...(props.globalPrometheus
+      ? [{ ...GLOBAL_PROMETHEUS_DATASOURCE, ...common, url: url(props.globalPrometheus), jsonData: prometheusJson(FEDERATION_INTERVAL) }]
+      : []),
     {
       ...DATASOURCES.alertmanager,
       ...common,

@@ -162,7 +162,9 @@ export class Grafana extends Construct {
       labels,
       pods,
       port: this.port,
-      backendPorts: [prometheus, alertmanager, loki, jaeger].map((service) => service.port),
+      backendPorts: [
+        ...new Set([prometheus, alertmanager, loki, jaeger, props.datasources.globalPrometheus].flatMap((s) => (s ? [s.port] : []))),
+      ],
       databasePort: props.database.type === 'postgres' ? databasePort(props.database.host) : undefined,
     });
   }

@@ -33,6 +33,23 @@ export interface PrometheusProps {
    * @default 9090
    */
   readonly port?: number;
+  /**
+   * Names every object (`<name>`, `<name>-headless`, `<name>-config`, …) and `app.kubernetes.io/name`,
+   * so a second Prometheus (the global one) can run beside the cluster's own.
+   * @default 'prometheus'
+   */
+  readonly name?: string;
+  /**
+   * Directory under the chart's config/ where prometheus.yml and rules/ are written for checking.
+   * @default - the config root
+   */
+  readonly configFilesDir?: string;
+  /**
+   * Grants the ClusterRole that Kubernetes discovery and the kubelet jobs need, and mounts the token.
+   * A Prometheus with only static targets turns it off: no ClusterRole and no token in the pod.
+   * @default true
+   */
+  readonly kubernetesDiscovery?: boolean;
 }
 
 const prefixKeys = (prefix: string, data: Record<string, string>) =>
@@ -44,22 +61,29 @@ export const PROMETHEUS_SERVICE = { name: 'prometheus', webPort: 'web' } as cons
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_DIR = '/prometheus';
 
-/** Prometheus as a StatefulSet with one volume per replica, least-privilege discovery RBAC and a ClusterIP Service. */
+/** Prometheus as a StatefulSet with one volume per replica, least-privilege discovery RBAC (if any) and a ClusterIP Service. */
 export class Prometheus extends Construct {
   public readonly port: number;
+  /** Name of the StatefulSet, its ServiceAccount, PodDisruptionBudget and NetworkPolicy. */
+  public readonly name: string;
   public readonly serviceName: string;
   /** Headless Service giving each replica a stable DNS name (`prometheus-0.prometheus-headless`). */
   public readonly headlessServiceName: string;
   public readonly configText: string;
   public readonly statefulSet: kplus.StatefulSet;
+  /** The Prometheus container, for mounts a caller adds (e.g. scrape credentials). */
+  public readonly container: kplus.Container;
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     validateReplicas('Prometheus', props.replicas);
     this.port = props.port ?? 9090;
-    this.serviceName = PROMETHEUS_SERVICE.name;
-    this.headlessServiceName = 'prometheus-headless';
-    const identity: ComponentIdentity = { name: 'prometheus', component: 'metrics', instance: props.instance, version: props.image.tag };
+    this.name = props.name ?? PROMETHEUS_SERVICE.name;
+    this.serviceName = this.name;
+    this.headlessServiceName = `${this.name}-headless`;
+    const discovery = props.kubernetesDiscovery ?? true;
+    const configFilesPrefix = props.configFilesDir ? `${props.configFilesDir}/` : '';
+    const identity: ComponentIdentity = { name: this.name, component: 'metrics', instance: props.instance, version: props.image.tag };
     const labels = standardLabels(identity);
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
     const selector = selectorLabels(identity);
@@ -69,27 +93,31 @@ export class Prometheus extends Construct {
     this.configText = renderPrometheusConfig({ ...props.config, ruleFiles: ['rules/*.yml'] });
     const ruleData = Object.fromEntries([...props.ruleFiles.entries()].sort(([a], [b]) => a.localeCompare(b)));
     const config = new kplus.ConfigMap(this, 'Config', {
-      metadata: metadata('prometheus-config'),
+      metadata: metadata(`${this.name}-config`),
       data: { 'prometheus.yml': this.configText },
     });
-    const rules = new kplus.ConfigMap(this, 'Rules', { metadata: metadata('prometheus-rules'), data: ruleData });
-    ComponentChart.addConfigFiles(this, { 'prometheus.yml': this.configText, ...prefixKeys('rules/', ruleData) });
+    const rules = new kplus.ConfigMap(this, 'Rules', { metadata: metadata(`${this.name}-rules`), data: ruleData });
+    ComponentChart.addConfigFiles(this, {
+      [`${configFilesPrefix}prometheus.yml`]: this.configText,
+      ...prefixKeys(`${configFilesPrefix}rules/`, ruleData),
+    });
 
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata('prometheus'), automountToken: true });
-    this.bindDiscoveryRole(serviceAccount, props.namespace, labels);
+    // Without discovery the pod talks to no Kubernetes API, so it gets no token (least privilege).
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata(this.name), automountToken: discovery });
+    if (discovery) this.bindDiscoveryRole(serviceAccount, props.namespace, labels);
 
     const headless = headlessService(this, metadata(this.headlessServiceName), pods, [
       { name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port },
     ]);
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
-      metadata: metadata('prometheus'),
+      metadata: metadata(this.name),
       service: headless,
       replicas: props.replicas,
       // Replicas are independent copies; starting them in parallel halves recovery time.
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       select: false,
       serviceAccount,
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: discovery,
       // Lets the TSDB head be written out on shutdown instead of replayed from the WAL.
       terminationGracePeriod: Duration.seconds(300),
       securityContext: nonRootPodSecurityContext(),
@@ -99,7 +127,7 @@ export class Prometheus extends Construct {
     // Two replicas on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 
-    const container = this.statefulSet.addContainer({
+    this.container = this.statefulSet.addContainer({
       name: 'prometheus',
       image: `${props.image.repository}:${props.image.tag}`,
       // Tags are pinned, so a cached image is the right one.
@@ -122,6 +150,7 @@ export class Prometheus extends Construct {
       // WAL replay after a crash can take minutes on a large head block; liveness waits for it.
       startup: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(15), failureThreshold: 60 }),
     });
+    const container = this.container;
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     container.mount(`${CONFIG_DIR}/rules`, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules, { name: 'rules' }), { readOnly: true });
     addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
@@ -133,7 +162,7 @@ export class Prometheus extends Construct {
       ports: [{ name: PROMETHEUS_SERVICE.webPort, port: this.port, targetPort: this.port }],
     });
     new KubePodDisruptionBudget(this, 'Budget', {
-      metadata: metadata('prometheus'),
+      metadata: metadata(this.name),
       spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector } },
     });
     this.allowIngressFromNamespace(props.namespace, labels, pods);
@@ -141,12 +170,12 @@ export class Prometheus extends Construct {
 
   /** Read-only access to exactly what Kubernetes discovery and the kubelet scrape jobs need. */
   private bindDiscoveryRole(serviceAccount: kplus.ServiceAccount, namespace: string, labels: Record<string, string>): void {
-    const role = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: `${namespace}-prometheus`, labels } });
+    const role = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: `${namespace}-${this.name}`, labels } });
     const R = kplus.ApiResource;
     role.allow(['get', 'list', 'watch'], R.PODS, R.SERVICES, R.ENDPOINTS, R.ENDPOINT_SLICES, R.NODES);
     role.allow(['get'], R.custom({ apiGroup: '', resourceType: 'nodes/metrics' }), kplus.NonApiResource.of('/metrics'));
     const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${namespace}-prometheus`, labels },
+      metadata: { name: `${namespace}-${this.name}`, labels },
       role,
     });
     binding.addSubjects(serviceAccount);
@@ -158,7 +187,7 @@ export class Prometheus extends Construct {
       namespaces: kplus.Namespaces.select(this, 'MonitoringNamespace', { names: [namespace] }),
     });
     new kplus.NetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: 'prometheus', namespace, labels },
+      metadata: { name: this.name, namespace, labels },
       selector: pods,
       ingress: { rules: [{ peer: peers, ports: [kplus.NetworkPolicyPort.tcp(this.port)] }] },
     });

@@ -1,4 +1,5 @@
 import { backupGroups } from './groups/backups';
+import { federationGroups } from './groups/federation';
 import { gpuGroups } from './groups/gpu';
 import { kubernetesGroups } from './groups/kubernetes';
 import { logGroups } from './groups/logs';
@@ -27,3 +28,11 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
 ];
 
 export const ALERT_RULES: readonly AlertRule[] = RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert));
+
+/**
+ * The global Prometheus's rule groups, kept apart from RULE_GROUPS: members never load them, and
+ * member dashboards do not link their alerts. Only an environment with federation role global runs them.
+ */
+export const GLOBAL_RULE_GROUPS: readonly RuleGroup[] = [...federationGroups];
+
+export const GLOBAL_ALERT_RULES: readonly AlertRule[] = GLOBAL_RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert));

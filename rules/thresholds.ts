@@ -103,3 +103,23 @@ export const META = {
   /** Share of notifications one Alertmanager integration (pager, e-mail, chat, webhook) may fail. */
   maxNotificationFailurePercent: 1,
 } as const;
+
+/** The global Prometheus watching the federation (rules/groups/federation.ts). */
+export const FLEET = {
+  /** How long a member's /federate may fail before FederationTargetDown fires. */
+  federationDownFor: '5m',
+  /**
+   * Age of a member's newest federated sample at which its data counts as stale. Members record every
+   * 15 s and are federated every 15 s, so a healthy member's newest sample is under 1.5 minutes old.
+   */
+  maxFederatedDataAgeSeconds: 300,
+  /** How far back the newest sample is looked for; a member with none that recent counts as this stale. */
+  federatedDataLookback: '1h',
+  federatedDataStaleFor: '5m',
+  /**
+   * Episodes per second of every Mage worker in the fleet together. The 22 workers of dev, staging and
+   * prod at the per-worker floor (MAGE.minEpisodesPerSecond) make 2.2/s: below 1/s over half of them stalled.
+   */
+  minEpisodesPerSecond: 1,
+  episodeRateLowFor: '15m',
+} as const;

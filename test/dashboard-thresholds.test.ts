@@ -20,9 +20,9 @@ function buildWith(change: (thresholds: Thresholds) => void = () => undefined): 
   let build: Build | undefined;
   jest.isolateModules(() => {
     change(jest.requireActual<Thresholds>('../rules/thresholds'));
-    const { ALERT_RULES } = jest.requireActual<typeof import('../rules')>('../rules');
+    const { ALERT_RULES, GLOBAL_ALERT_RULES } = jest.requireActual<typeof import('../rules')>('../rules');
     const { buildDashboards } = jest.requireActual<typeof import('../dashboards')>('../dashboards');
-    build = { alerts: ALERT_RULES, dashboards: buildDashboards(PROD_LINKS) };
+    build = { alerts: [...ALERT_RULES, ...GLOBAL_ALERT_RULES], dashboards: buildDashboards(PROD_LINKS) };
   });
   return build!;
 }
@@ -51,7 +51,7 @@ const baseline = buildWith();
 
 it('GIVEN the thresholds module THEN every alert group of constants is covered', () => {
   expect(new Set(CASES.map(({ group }) => group))).toEqual(
-    new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'BACKUP', 'LOGS', 'META']),
+    new Set(['TRAINING', 'INFERENCE', 'MAGE', 'KUBERNETES', 'NODE', 'GPU', 'BACKUP', 'LOGS', 'META', 'FLEET']),
   );
 });
 

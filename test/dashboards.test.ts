@@ -19,8 +19,9 @@ import {
   variablesOf,
 } from './helpers/dashboard-queries';
 
-// The dashboards alerts link to (/d/<uid>): six workload and system views, plus the alerts overview.
-const REQUIRED_UIDS = ['training', 'inference', 'routing', 'system', 'gpu', 'mage-training', 'alerts'];
+// The dashboards alerts link to (/d/<uid>): six workload and system views, the alerts overview, and the
+// fleet overview the global Prometheus's alerts link to.
+const REQUIRED_UIDS = ['training', 'inference', 'routing', 'system', 'gpu', 'mage-training', 'alerts', 'fleet'];
 // Labels Prometheus and our relabelling put on every scraped series; the catalog lists only the others.
 const TARGET_LABELS = new Set(['cluster', 'job', 'instance', 'namespace', 'pod', 'container', 'node', 'app']);
 

@@ -29,6 +29,8 @@ describe('synth determinism', () => {
         'ConfigMap',
         'ClusterRole',
         'ClusterRoleBinding',
+        // prometheus, its headless governing Service, and prometheus-federate (replica 0 for the global view)
+        'Service',
         'Service',
         'Service',
         'StatefulSet',

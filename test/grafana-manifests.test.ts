@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, loadEnvironments } from '../config';
-import { DASHBOARD_TITLES, DASHBOARD_UIDS, renderDashboards } from '../dashboards';
-import { DATASOURCES } from '../dashboards/lib/datasources';
+import { DASHBOARD_TITLES, dashboardUids, renderDashboards } from '../dashboards';
+import { DATASOURCES, GLOBAL_PROMETHEUS_DATASOURCE } from '../dashboards/lib/datasources';
 import { loadManifests, podSpecOf, type KubeObject } from './helpers/manifests';
 import { readTree, removeDir, synthToTemp } from './helpers/synth-tmp';
 
@@ -85,6 +85,9 @@ const expectedReplicas: Record<string, number> = { dev: 1, staging: 1, prod: 2 }
 
 describe.each(ENVIRONMENT_NAMES)('Grafana objects of %s', (env) => {
   const settings = loadEnvironments([env])[0];
+  // The environment running the global Prometheus also provisions its datasource and the fleet dashboard.
+  const isGlobal = settings.federation.role === 'global';
+  const DASHBOARD_UIDS = dashboardUids(settings.federation.role);
 
   it('GIVEN the synthesized output THEN every Grafana object is in grafana.yaml in the monitoring namespace', () => {
     for (const [kind, name] of [
@@ -195,16 +198,20 @@ describe.each(ENVIRONMENT_NAMES)('Grafana objects of %s', (env) => {
     expect(values.get('plugins.preinstall_disabled')).toBe('true');
   });
 
-  it('GIVEN datasources.yaml THEN the four datasources have the fixed uids, Prometheus alone is default, and URLs reach the Services', () => {
+  it('GIVEN datasources.yaml THEN the datasources have the fixed uids, Prometheus alone is default, and URLs reach the Services', () => {
     const text = configData(env, 'grafana-datasources')['datasources.yaml'];
     expect(text).toBe(distFile(env, 'grafana/provisioning/datasources/datasources.yaml'));
     const datasources = (parse(text) as { datasources: Datasource[] }).datasources;
-    expect(datasources.map(({ uid, name, type }) => ({ uid, name, type }))).toEqual(Object.values(DATASOURCES));
+    const byUidOrder = (a: { uid: string }, b: { uid: string }) => a.uid.localeCompare(b.uid);
+    expect(datasources.map(({ uid, name, type }) => ({ uid, name, type })).sort(byUidOrder)).toEqual(
+      [...Object.values(DATASOURCES), ...(isGlobal ? [GLOBAL_PROMETHEUS_DATASOURCE] : [])].sort(byUidOrder),
+    );
     expect(datasources.filter((d) => d.isDefault).map((d) => d.uid)).toEqual([DATASOURCES.prometheus.uid]);
     expect(datasources.every((d) => d.editable === false)).toBe(true);
     for (const [uid, file, name] of [
       [DATASOURCES.prometheus.uid, 'prometheus.yaml', 'prometheus'],
       [DATASOURCES.alertmanager.uid, 'alertmanager.yaml', 'alertmanager'],
+      ...(isGlobal ? [[GLOBAL_PROMETHEUS_DATASOURCE.uid, 'prometheus-global.yaml', 'prometheus-global']] : []),
     ]) {
       const url = new URL(datasources.find((d) => d.uid === uid)!.url);
       const service = find(env, 'Service', name);
@@ -219,7 +226,7 @@ describe.each(ENVIRONMENT_NAMES)('Grafana objects of %s', (env) => {
   });
 
   it('GIVEN the dashboards THEN each uid has its ConfigMap of SDK JSON, identical to dist/, all projected where the provider reads', () => {
-    const rendered = renderDashboards(settings.alerting);
+    const rendered = renderDashboards(settings.alerting, settings.federation.role);
     const dashboardMaps = objects(env).filter(
       ({ object }) => object.kind === 'ConfigMap' && /^grafana-dashboard-(?!provider$)/.test(object.metadata.name),
     );

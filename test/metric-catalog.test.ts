@@ -1,5 +1,5 @@
 import { METRIC_CATALOG, catalogByName } from '../rules/catalog';
-import { RULE_GROUPS, isRecording } from '../rules';
+import { GLOBAL_RULE_GROUPS, RULE_GROUPS, isRecording } from '../rules';
 import { checkExpressions, metricNamesIn } from '../rules/promql';
 import { buildDashboards } from '../dashboards';
 import { panelExpressions, panelsOf, substituteVariables } from '../dashboards/lib/expressions';
@@ -41,7 +41,8 @@ const SEED_METRICS = [
 ];
 
 const known = new Set(catalogByName().keys());
-const allRules = RULE_GROUPS.flatMap((group) => group.rules);
+// The global Prometheus's rules read and record catalog metrics too.
+const allRules = [...RULE_GROUPS, ...GLOBAL_RULE_GROUPS].flatMap((group) => group.rules);
 const recordingRules = allRules.filter(isRecording);
 
 /** `metric{label="value"}` for every equality matcher on a label whose values the catalog lists, with a value it does not list. */

@@ -15,6 +15,17 @@ export const DATASOURCES = {
   jaeger: { uid: 'jaeger', name: 'Jaeger', type: 'jaeger' },
 } as const satisfies Record<string, DatasourceDefinition>;
 
+/**
+ * The global Prometheus, provisioned only where `federation.role` is global: every series it holds
+ * was federated from a member and carries that member's `cluster`. Not in DATASOURCES, which every
+ * Grafana gets.
+ */
+export const GLOBAL_PROMETHEUS_DATASOURCE = {
+  uid: 'prometheus-global',
+  name: 'Prometheus (global)',
+  type: 'prometheus',
+} as const satisfies DatasourceDefinition;
+
 /** Name of the dashboard variable that selects the Prometheus datasource; every panel queries it. */
 export const DATASOURCE_VARIABLE = 'datasource';
 

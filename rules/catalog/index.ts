@@ -12,6 +12,7 @@ import { gpuRecorded } from './recorded/gpu';
 import { nodeRecorded } from './recorded/node';
 import { kubernetesRecorded } from './recorded/kubernetes';
 import { metaRecorded } from './recorded/meta';
+import { federationRecorded } from './recorded/federation';
 import { backupMetrics } from './backups';
 import { logMetrics } from './logs';
 import type { MetricDefinition } from './types';
@@ -36,6 +37,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...nodeRecorded,
   ...kubernetesRecorded,
   ...metaRecorded,
+  ...federationRecorded,
 ];
 
 export function catalogByName(catalog: readonly MetricDefinition[] = METRIC_CATALOG): ReadonlyMap<string, MetricDefinition> {

@@ -1,6 +1,6 @@
-import { ALERT_RULES } from '../index';
+import { ALERT_RULES, GLOBAL_ALERT_RULES } from '../index';
 import type { AlertRule } from '../types';
-import { RUNBOOKS } from './index';
+import { GLOBAL_RUNBOOKS, RUNBOOKS } from './index';
 import { RUNBOOK_HEADER, renderRunbook } from './render';
 import type { Runbook } from './types';
 
@@ -23,9 +23,9 @@ export function pairRunbooks(alerts: readonly AlertRule[] = ALERT_RULES, runbook
   }));
 }
 
-/** Every file of docs/runbooks/, keyed by file name: one page per alert plus an index. */
+/** Every file of docs/runbooks/, keyed by file name: one page per alert (the global Prometheus's too) plus an index. */
 export function renderRunbookFiles(): Map<string, string> {
-  const pairs = pairRunbooks();
+  const pairs = [...pairRunbooks(), ...pairRunbooks(GLOBAL_ALERT_RULES, GLOBAL_RUNBOOKS)];
   const files = new Map<string, string>();
   const sorted = [...pairs].sort((a, b) => a.runbook.alert.localeCompare(b.runbook.alert));
   for (const { rules, runbook } of sorted) files.set(`${runbook.alert}.md`, renderRunbook(rules, runbook));

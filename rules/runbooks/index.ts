@@ -1,4 +1,5 @@
 import { backupRunbooks } from './backups';
+import { federationRunbooks } from './federation';
 import { gpuRunbooks } from './gpu';
 import { kubernetesRunbooks } from './kubernetes';
 import { logRunbooks } from './logs';
@@ -24,3 +25,6 @@ export const RUNBOOKS: readonly Runbook[] = [
   ...logRunbooks,
   ...metaRunbooks,
 ];
+
+/** Runbooks of the global Prometheus's alerts (GLOBAL_ALERT_RULES); kept apart like its rule groups. */
+export const GLOBAL_RUNBOOKS: readonly Runbook[] = [...federationRunbooks];

@@ -14,6 +14,8 @@ import { simulateKubernetesDiscovery, type TargetGroup } from '../../scripts/sim
 import { removeDir, tempDir } from '../helpers/synth-tmp';
 
 interface Target {
+  /** The scrape job (`job_name`) the target belongs to, whatever its `job` label became. */
+  scrapePool: string;
   labels: Record<string, string>;
   discoveredLabels: Record<string, string>;
   scrapeUrl: string;
@@ -89,6 +91,18 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
             __meta_kubernetes_pod_annotation_prometheus_io_port: String(ports.app),
           }),
         },
+        // Annotated without any app label: keeps the job name as its job.
+        {
+          targets: [appAddress],
+          labels: discoveredPod({
+            __meta_kubernetes_namespace: 'moe-lab',
+            __meta_kubernetes_pod_name: 'batch-probe-0',
+            __meta_kubernetes_pod_node_name: 'node-b',
+            __meta_kubernetes_pod_container_name: 'probe',
+            __meta_kubernetes_pod_container_port_number: String(ports.app),
+            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+          }),
+        },
         // Not annotated: must not be scraped.
         {
           targets: [appAddress],
@@ -157,20 +171,24 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
     removeDir(work);
   });
 
-  const activeTargets = async (job: string): Promise<Target[]> => {
+  const allActiveTargets = async (): Promise<Target[]> => {
     const body = (await (await fetch(`${api}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } };
-    return body.data.activeTargets.filter((t) => t.labels.job === job);
+    return body.data.activeTargets;
   };
+  /** Targets of one scrape job; annotated pods are labelled with their app's job, so select by the job that found them. */
+  const activeTargets = async (scrapeJob: string): Promise<Target[]> =>
+    (await allActiveTargets()).filter((t) => t.scrapePool === scrapeJob);
 
   it('GIVEN annotated and unannotated pods WHEN discovered THEN exactly the annotated running pods are scraped, at their annotated port and path', async () => {
-    const targets = await waitFor('two pod targets up', 30000, async () => {
+    const targets = await waitFor('three pod targets up', 30000, async () => {
       const found = await activeTargets('kubernetes-pods');
-      return found.length === 2 && found.every((t) => t.health === 'up') ? found : undefined;
+      return found.length === 3 && found.every((t) => t.health === 'up') ? found : undefined;
     });
     const byPod = Object.fromEntries(targets.map((t) => [t.labels.pod, t]));
-    expect(Object.keys(byPod).sort()).toEqual(['mage-worker-0', 'moe-trainer-7d9f']);
+    expect(Object.keys(byPod).sort()).toEqual(['batch-probe-0', 'mage-worker-0', 'moe-trainer-7d9f']);
     expect(byPod['mage-worker-0'].scrapeUrl).toBe(`http://127.0.0.1:${ports.app}/custom/metrics`);
     expect(byPod['moe-trainer-7d9f'].scrapeUrl).toBe(`http://127.0.0.1:${ports.app}/metrics`);
+    expect(byPod['batch-probe-0'].scrapeUrl).toBe(`http://127.0.0.1:${ports.app}/metrics`);
     expect(requestedPaths).toEqual(expect.arrayContaining(['/custom/metrics', '/metrics']));
   });
 
@@ -179,7 +197,23 @@ describe('Prometheus relabelling with simulated Kubernetes discovery (real binar
     const labels = Object.fromEntries(targets.map((t) => [t.labels.pod, t.labels]));
     expect(labels['mage-worker-0']).toMatchObject({ namespace: 'mage', container: 'worker', node: 'node-a', app: 'mage-worker' });
     expect(labels['moe-trainer-7d9f']).toMatchObject({ namespace: 'moe-lab', container: 'trainer', node: 'node-b', app: 'moe-trainer' });
+    expect(labels['batch-probe-0']).toMatchObject({ namespace: 'moe-lab', container: 'probe', node: 'node-b' });
+    expect(labels['batch-probe-0'].app).toBeUndefined();
     for (const set of Object.values(labels)) expect(Object.keys(set).filter((key) => key.startsWith('__'))).toEqual([]);
+  });
+
+  it('GIVEN annotated pods WHEN scraped THEN each is under its app as job, what it exports too, and a pod without an app stays kubernetes-pods', async () => {
+    const jobs = Object.fromEntries((await activeTargets('kubernetes-pods')).map((t) => [t.labels.pod, t.labels.job]));
+    expect(jobs).toEqual({ 'mage-worker-0': 'mage-worker', 'moe-trainer-7d9f': 'moe-trainer', 'batch-probe-0': 'kubernetes-pods' });
+    const series = await waitFor('e2e_app_ready from the three pods', 30000, async () => {
+      const url = `${api}/api/v1/query?query=${encodeURIComponent('e2e_app_ready')}`;
+      const body = (await (await fetch(url)).json()) as { data: { result: Array<{ metric: Record<string, string> }> } };
+      return body.data.result.length === 3 ? body.data.result.map((s) => s.metric) : undefined;
+    });
+    expect(Object.fromEntries(series.map((metric) => [metric.pod, metric.job]))).toEqual(jobs);
+    // What federation selects with {job=~"mage-.*"}: the worker only.
+    const federated = (await allActiveTargets()).filter((t) => /^mage-.*$/.test(t.labels.job)).map((t) => t.labels.pod);
+    expect(federated).toEqual(['mage-worker-0']);
   });
 
   it('GIVEN the node-exporter endpoint WHEN scraped THEN its target is up and a node metric is queryable with its node label', async () => {

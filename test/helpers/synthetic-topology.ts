@@ -7,9 +7,6 @@ import { APPS, JOBS } from '../../rules/selectors';
 const PROD = loadEnvironments(['prod'])[0];
 const { namespaces } = PROD;
 
-/** The annotated-pods scrape job that collects the workloads' own metrics (constructs/scrape-jobs.ts). */
-export const APPLICATION_JOB = 'kubernetes-pods';
-
 export const NODES = ['gpu-node-1', 'gpu-node-2'] as const;
 export const GPUS_PER_NODE = 2;
 export const PODS_PER_APP = 2;
@@ -89,9 +86,9 @@ const podTarget = (job: string, pod: Pod, port: number, extra: Record<string, st
   },
 });
 
-/** Targets of the annotated-pods job, for the given apps. */
+/** Targets of the annotated-pods job, for the given apps: relabelling names each one's job after its app. */
 export const applicationTargets = (apps: readonly string[]): Target[] =>
-  WORKLOAD_PODS.filter((pod) => apps.includes(pod.app)).map((pod) => podTarget(APPLICATION_JOB, pod, 8000));
+  WORKLOAD_PODS.filter((pod) => apps.includes(pod.app)).map((pod) => podTarget(pod.app, pod, 8000));
 
 /** Targets of one monitoring component's Service job (node-exporter, dcgm-exporter, …). */
 export function monitoringTargets(job: keyof typeof MONITORING): Target[] {

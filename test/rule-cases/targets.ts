@@ -8,8 +8,9 @@ export const series = (metric: string, labels: Labels = {}): string =>
     .map(([key, value]) => `${key}="${value}"`)
     .join(', ')}}`;
 
+/** An annotated workload pod: the annotated-pods job names its target's job after the app. */
 const pod = (namespace: string, app: string, name: string, node: string): Labels => ({
-  job: 'kubernetes-pods',
+  job: app,
   instance: '10.0.1.5:9090',
   namespace,
   app,

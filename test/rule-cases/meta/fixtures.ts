@@ -50,13 +50,15 @@ export const LOKI = [monitoringPod('loki', 'loki-0', '10.0.2.40:3100', 'cpu-node
 export const JAEGER = [monitoringPod('jaeger', 'jaeger-0', '10.0.3.40:8888', 'cpu-node-2')];
 export const [PROMETHEUS_0, PROMETHEUS_1] = PROMETHEUS;
 export const [ALERTMANAGER_0, ALERTMANAGER_1, ALERTMANAGER_2] = ALERTMANAGER;
-/** A target of another job, so a case with a job missing still has input. */
+/** A target of another job, so a case with a job missing still has input: a trainer pod, scraped under its app. */
 export const TRAINER_POD = {
-  job: 'kubernetes-pods',
+  job: 'moe-trainer',
   instance: '10.0.1.5:9090',
   namespace: 'moe-lab',
   pod: 'moe-trainer-0',
+  container: 'moe-trainer',
   node: 'gpu-node-1',
+  app: 'moe-trainer',
 };
 
 /** The severity and priority labels an alert carries, as its rule sets them. */
