@@ -138,7 +138,6 @@ export class Prometheus extends Construct {
         `--storage.tsdb.retention.time=${props.retention}`,
         `--storage.tsdb.retention.size=${Math.floor(props.retentionSizeBytes / 2 ** 20)}MB`,
         `--web.listen-address=:${this.port}`,
-        '--web.enable-lifecycle',
         '--enable-feature=expand-external-labels',
       ],
       envVariables: { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },

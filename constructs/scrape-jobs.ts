@@ -41,6 +41,9 @@ function annotatedPathAndScheme(annotation: (name: string) => string): RelabelCo
   return [overrideLabel(annotation('path'), '__metrics_path__'), overrideLabel(annotation('scheme'), '__scheme__')];
 }
 
+/** Job names of the stack's own components (and the federation jobs), which no annotated pod may take. */
+const RESERVED_JOBS = `${[...Object.values(JOBS), 'kubernetes-service-endpoints'].join('|')}|federate(-.+)?`;
+
 /** Pods that opt in with `prometheus.io/scrape: "true"` (and optionally port, path, scheme). */
 export function annotatedPodsJob(): ScrapeJob {
   return {
@@ -56,6 +59,8 @@ export function annotatedPodsJob(): ScrapeJob {
       // A workload is scraped under its app's name (`mage-worker`, `moe-trainer`), so `up` says which
       // one is down and federation can select `{job=~"mage-.*"}`; pods without an app keep the job name.
       overrideLabel('app', 'job'),
+      // An app named like one of the stack's own jobs must not join that job and its alerts.
+      { source_labels: ['job'], regex: RESERVED_JOBS, target_label: 'job', replacement: 'kubernetes-pods', action: 'replace' },
     ],
   };
 }

@@ -8,6 +8,8 @@ export const JOBS = {
   dcgmExporter: 'dcgm-exporter',
   kubeStateMetrics: 'kube-state-metrics',
   prometheus: 'prometheus',
+  /** The global Prometheus, scraped by the cluster that runs it (constructs/federation-config.ts). */
+  prometheusGlobal: 'prometheus-global',
   alertmanager: 'alertmanager',
   grafana: 'grafana',
   /** Fluent Bit's own metrics and the log-derived counters, from one endpoint per node. */

@@ -112,7 +112,9 @@ describe('Prometheus objects', () => {
       livenessProbe: unknown;
       resources: unknown;
     };
-    expect(container.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--web.enable-lifecycle']));
+    expect(container.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d']));
+    // No lifecycle API: /federate is reachable from the global network, /-/quit must not be (config changes restart by checksum).
+    expect(container.args).not.toContain('--web.enable-lifecycle');
     // 80 % of the 100Gi volume, in MiB.
     expect(container.args).toContain(`--storage.tsdb.retention.size=${0.8 * 100 * 1024}MB`);
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/-/ready', port: 9090 } });

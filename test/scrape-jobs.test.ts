@@ -1,5 +1,6 @@
 import { prometheusConfig } from '../constructs/prometheus-config';
 import { kubernetesSd, type RelabelConfig, type ScrapeJob } from '../constructs/scrape-config';
+import { JOBS } from '../rules/selectors';
 import { annotatedPodsJob, coreScrapeJobs, kubeletJob, serviceEndpointsJob } from '../constructs/scrape-jobs';
 
 const targetLabelsSetBy = (job: ScrapeJob) =>
@@ -66,6 +67,15 @@ describe('typed Kubernetes discovery model', () => {
       action: 'keep',
     });
     expect(new Set(targetLabelsSetBy(job))).toEqual(new Set(['namespace', 'pod', 'container', 'node', 'app', 'job']));
+  });
+
+  it('GIVEN an annotated pod whose app is named like one of the stack jobs WHEN relabelled THEN it stays in kubernetes-pods, out of that job and its alerts', () => {
+    const job = annotatedPodsJob();
+    const serviceJobs = coreScrapeJobs().map((j) => j.job_name);
+    for (const name of [...new Set([...serviceJobs, ...Object.values(JOBS), 'federate', 'federate-moe-lab-dev'])])
+      expect([name, relabel(job, annotatedPod({ __meta_kubernetes_pod_label_app: name }))?.job]).toEqual([name, 'kubernetes-pods']);
+    // Names that merely start like a stack job are the app's own.
+    expect(relabel(job, annotatedPod({ __meta_kubernetes_pod_label_app: 'prometheus-adapter' }))?.job).toBe('prometheus-adapter');
   });
 
   it('GIVEN annotated pods WHEN relabelled THEN job is the app (app label first, else app.kubernetes.io/name) and a pod without either keeps kubernetes-pods', () => {

@@ -2,6 +2,8 @@
 // servers scraping one synthetic exporter, and prod's generated global config federates them.
 import { parse } from 'yaml';
 import { FEDERATION_JOB_REGEX } from '../../constructs/federation-config';
+import { RULE_GROUPS, isRecording } from '../../rules';
+import { selectorsIn } from '../helpers/dashboard-queries';
 import { waitFor } from '../helpers/processes';
 import { MAGE_COUNTER, OTHER_SERIES, seriesOf, startFederationStack, type FederationStack } from '../helpers/federation-stack';
 
@@ -16,6 +18,22 @@ interface FederationJob {
 const federationJobsOf = (yml: string) =>
   (parse(yml) as { scrape_configs: FederationJob[] }).scrape_configs.filter((job) => job.metrics_path === '/federate');
 const clustersOf = (samples: ReadonlyArray<{ metric: Record<string, string> }>) => samples.map((s) => s.metric.cluster).sort();
+
+/** Whether a `match[]` selector selects a series with exactly these labels (anchored regexes, as PromQL). */
+function selects(selector: string, labels: Record<string, string>): boolean {
+  const [parsed, ...more] = selectorsIn(selector);
+  if (!parsed || more.length > 0) throw new Error(`not one selector: ${selector}`);
+  const named = parsed.metric === undefined ? [] : [{ label: '__name__', op: '=', value: parsed.metric }];
+  return [...named, ...parsed.matchers].every(({ label, op, value }) => {
+    const actual = labels[label] ?? '';
+    const matches = op.includes('~') ? new RegExp(`^(?:${value})$`).test(actual) : actual === value;
+    return op.startsWith('!') ? !matches : matches;
+  });
+}
+
+// Per-GPU and per-container recordings: as many series as the raw data, so they stay in their cluster.
+const UNFEDERATED_LEVELS = /^(node_gpu|namespace_pod_container):/;
+const UNFEDERATED_SELECTOR = '{__name__=~"(node_gpu|namespace_pod_container):.+"}';
 
 describe('federation of two member clusters into the global Prometheus (real binaries)', () => {
   let stack: FederationStack;
@@ -76,15 +94,62 @@ describe('federation of two member clusters into the global Prometheus (real bin
     });
   });
 
-  it('GIVEN each member holds the job="other" series WHEN federated THEN the global server holds no series of job="other"', async () => {
+  it('GIVEN the member recording rules and the generated match[] THEN no selector takes a per-GPU or per-container recording, every other leveled one is taken', () => {
+    const matchers = federationJobsOf(stack.globalGenerated).flatMap((job) => job.params?.['match[]'] ?? []);
+    expect(matchers.length).toBeGreaterThan(0);
+    const recorded = RULE_GROUPS.flatMap((group) => group.rules.filter(isRecording).map((rule) => rule.record));
+    const federated = (name: string) => matchers.some((matcher) => selects(matcher, { __name__: name }));
+    const narrow = recorded.filter((name) => UNFEDERATED_LEVELS.test(name));
+    // Both levels exist among the member rules, so the exclusion below is not vacuous.
+    expect(narrow.some((name) => name.startsWith('node_gpu:')) && narrow.some((name) => name.startsWith('namespace_pod_container:'))).toBe(
+      true,
+    );
+    expect(narrow.filter(federated)).toEqual([]);
+    const leveled = recorded.filter((name) => name.includes(':') && !UNFEDERATED_LEVELS.test(name));
+    expect(leveled).toContain('job:up:count');
+    expect(leveled.filter((name) => !federated(name))).toEqual([]);
+  });
+
+  it('GIVEN the members evaluate their generated rules WHEN federated THEN job:up:count arrives for both clusters, the freshness probe of FederatedDataStale', async () => {
+    const probes = await waitFor('job:up:count of both clusters', 20000, async () => {
+      const found = await seriesOf(stack.globalUrl, 'count by (cluster) (job:up:count{job="mage-worker"})');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(clustersOf(probes)).toEqual(clusters);
+  });
+
+  it('GIVEN each member holds the job="other" series WHEN federated THEN only its recording rules reach the global server, no raw series', async () => {
     for (const member of stack.members) {
       await waitFor(`${OTHER_SERIES} on ${member.cluster}`, 20000, async () =>
         (await seriesOf(member.url, `${OTHER_SERIES}{job="other"}`)).length === 1 ? true : undefined,
       );
     }
-    // Both clusters' Mage series have arrived by now, so the federation scrapes that would carry it ran.
-    expect(await seriesOf(stack.globalUrl, '{job="other"}')).toEqual([]);
+    // Recordings over every job are federated by design; their arrival shows federation of job="other" ran.
+    const recorded = await waitFor('job:up:count{job="other"} of both clusters', 20000, async () => {
+      const found = await seriesOf(stack.globalUrl, 'job:up:count{job="other"}');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(clustersOf(recorded)).toEqual(clusters);
+    expect(await seriesOf(stack.globalUrl, '{job="other", __name__!~".+:.+"}')).toEqual([]);
     expect(await seriesOf(stack.globalUrl, OTHER_SERIES)).toEqual([]);
+  });
+
+  it('GIVEN each member records per-GPU and per-node memory from raw DCGM fields WHEN federated THEN only the per-node recording arrives', async () => {
+    for (const member of stack.members) {
+      await waitFor(`per-GPU recordings on ${member.cluster}`, 20000, async () =>
+        (await seriesOf(member.url, UNFEDERATED_SELECTOR)).length > 0 ? true : undefined,
+      );
+    }
+    // The node-level recording of the same fields arrives, so the scrapes that would carry the others ran.
+    const perNode = await waitFor('node:DCGM_FI_DEV_FB_USED:ratio of both clusters', 20000, async () => {
+      const found = await seriesOf(stack.globalUrl, 'node:DCGM_FI_DEV_FB_USED:ratio');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(clustersOf(perNode)).toEqual(clusters);
+    // 1000 MiB used of 1000 + 3000.
+    expect(perNode.map((s) => s.value)).toEqual([0.25, 0.25]);
+    expect(await seriesOf(stack.globalUrl, UNFEDERATED_SELECTOR)).toEqual([]);
+    expect(await seriesOf(stack.globalUrl, '{__name__=~"DCGM_.+"}')).toEqual([]);
   });
 
   it('GIVEN both members up WHEN one member is stopped THEN the federation-down expression names that member’s cluster only', async () => {

@@ -4,9 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadEnvironments } from '../../config';
-import { FEDERATION_JOB_REGEX, federationScrapeJobs } from '../../constructs/federation-config';
-import { renderPrometheusConfig } from '../../constructs/prometheus-config';
+import { JOBS } from '../../rules/selectors';
 import { simulateKubernetesDiscovery } from '../../scripts/simulate-discovery';
 import { withTestScrapeInterval } from './alerting';
 import { freePort, type StartedProcess } from './processes';
@@ -32,11 +30,15 @@ export const MAGE_COUNTER = 'mage_episodes_completed_total';
 /** What the unrelated pod serves, under job="other" which no federation matcher selects. */
 export const OTHER_SERIES = 'other_queue_length';
 const OTHER_PATH = '/other/metrics';
+/** One GPU's framebuffer fields, in MiB, as DCGM exporter serves them: used 1000 of 4000. */
+const GPU_FIELDS = 'DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-0"} 1000\nDCGM_FI_DEV_FB_FREE{gpu="0",UUID="GPU-0"} 3000\n';
+const GPU_PATH = '/dcgm/metrics';
 
 /**
  * Test-only: Kubernetes discovery of the member config becomes file_sd with the synthetic exporter as
  * the only target, seen as two annotated pods so the real relabelling names their jobs after the `app`
- * label: a Mage worker (app=mage-worker) and an unrelated pod (app=other, its own metrics path).
+ * label: a Mage worker (app=mage-worker) and an unrelated pod (app=other, its own metrics path); and
+ * as the DCGM exporter's endpoint, so the members record per-GPU and per-node series from raw GPU fields.
  */
 export function withStaticExporterTargets(memberYml: string, options: { readonly dir: string; readonly exporter: string }): string {
   const port = options.exporter.split(':')[1];
@@ -54,20 +56,36 @@ export function withStaticExporterTargets(memberYml: string, options: { readonly
       __meta_kubernetes_pod_annotation_prometheus_io_path: path,
     }),
   });
+  const gpuExporter = {
+    targets: [options.exporter],
+    labels: discoveredPod({
+      __meta_kubernetes_namespace: 'monitoring',
+      __meta_kubernetes_service_name: JOBS.dcgmExporter,
+      __meta_kubernetes_endpointslice_port_name: 'metrics',
+      __meta_kubernetes_pod_name: 'dcgm-exporter-a',
+      __meta_kubernetes_pod_node_name: 'node-a',
+      // The job keeps a path given by discovery; the real exporter serves /metrics on its own port.
+      __metrics_path__: GPU_PATH,
+    }),
+  };
   return simulateKubernetesDiscovery(memberYml, {
     dir: options.dir,
-    targets: { 'kubernetes-pods': [pod('mage-worker-0', 'mage-worker', '/metrics'), pod('other-0', 'other', OTHER_PATH)] },
+    targets: {
+      'kubernetes-pods': [pod('mage-worker-0', 'mage-worker', '/metrics'), pod('other-0', 'other', OTHER_PATH)],
+      [JOBS.dcgmExporter]: [gpuExporter],
+    },
   });
 }
 
 /**
- * Test-only: a member without rule files and Alertmanagers. This test is about what federation
- * carries; the Alertmanager addresses resolve only inside the cluster.
+ * Test-only: a member that keeps its rule files (its recording rules are what federation carries)
+ * but sends no alerts: its Alertmanager addresses resolve only inside the cluster, and every send
+ * would fail and fill the output this test shows when it fails.
  */
-export function withoutRulesAndAlerting(memberYml: string): string {
+export function withoutAlerting(memberYml: string): string {
   const config = parse(memberYml) as PrometheusYml;
   delete config.alerting;
-  config.rule_files = [];
+  if (!config.rule_files?.length) throw new Error('the generated member config loads no rule files');
   return stringify(config, { lineWidth: 0 });
 }
 
@@ -105,40 +123,33 @@ export function withLoopbackFederationTargets(globalYml: string, addresses: Read
   return stringify(config, { lineWidth: 0 });
 }
 
-/** The global Prometheus's config directory (prometheus.yml, rules/ if any) as synthesized for `env`. */
+/** The global Prometheus's config directory (prometheus.yml and rules/) as synthesized for `env`. */
 export const generatedGlobalDir = (dist: string, env: string) => join(dist, env, 'config', 'prometheus-global');
 
-/**
- * The global config: the synthesized file when the synth writes one, else the same file built from
- * the environment's federation settings with the constructs the synth uses.
- */
+/** The synthesized global config; a synth that no longer writes it is a regression, not something to rebuild here. */
 export function globalFederationConfig(dist: string, env: string): string {
   const file = join(generatedGlobalDir(dist, env), 'prometheus.yml');
-  if (existsSync(file)) return readFileSync(file, 'utf8');
-  const [settings] = loadEnvironments([env]);
-  return renderPrometheusConfig({
-    scrapeInterval: settings.prometheus.scrapeInterval,
-    evaluationInterval: settings.prometheus.evaluationInterval,
-    externalLabels: { environment: settings.name },
-    scrapeJobs: federationScrapeJobs({ members: settings.federation.members, secretsDir: '/etc/prometheus/secrets' }),
-    ruleFiles: [],
-  });
+  if (!existsSync(file)) throw new Error(`the synth wrote no global Prometheus config at ${file}`);
+  return readFileSync(file, 'utf8');
 }
 
-/**
- * The expression of the generated global alert on a federation target's `up` when the global rules
- * are synthesized; until then `up == 0` over the federation jobs, which such an alert must contain.
- */
+/** The synthesized rule files in `dir`; none is a regression, as for the config. */
+export function ruleFilesIn(dir: string): string[] {
+  const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.yml')) : [];
+  if (files.length === 0) throw new Error(`the synth wrote no rule files at ${dir}`);
+  return files.map((file) => join(dir, file));
+}
+
+/** The expression of the generated global alert FederationTargetDown, which must exist. */
 export function federationDownExpr(globalRulesDir: string): string {
-  const selector = `job=~"${FEDERATION_JOB_REGEX}"`;
-  const files = existsSync(globalRulesDir) ? readdirSync(globalRulesDir).filter((f) => f.endsWith('.yml')) : [];
-  const rules = files.flatMap((file) =>
-    (
-      parse(readFileSync(join(globalRulesDir, file), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> }
-    ).groups.flatMap((group) => group.rules),
+  const rules = ruleFilesIn(globalRulesDir).flatMap((file) =>
+    (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> }).groups.flatMap(
+      (group) => group.rules,
+    ),
   );
-  const alert = rules.find((rule) => rule.alert && /\bup\{/.test(rule.expr) && rule.expr.includes(selector));
-  return alert?.expr ?? `up{${selector}} == 0`;
+  const alert = rules.find((rule) => rule.alert === 'FederationTargetDown');
+  if (!alert) throw new Error(`no FederationTargetDown alert in the rule files at ${globalRulesDir}`);
+  return alert.expr;
 }
 
 export interface Member {
@@ -168,7 +179,8 @@ export async function startFederationStack(memberEnvs: readonly string[], global
   // A counter that grows with every scrape, as a worker's completed episodes do.
   let episodes = 0;
   const exporter: Server = createServer((req, res) => {
-    const body = req.url === OTHER_PATH ? `${OTHER_SERIES} 7\n` : `${MAGE_COUNTER}{worker="0"} ${++episodes}\n`;
+    const body =
+      req.url === OTHER_PATH ? `${OTHER_SERIES} 7\n` : req.url === GPU_PATH ? GPU_FIELDS : `${MAGE_COUNTER}{worker="0"} ${++episodes}\n`;
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
   });
   const stop = async () => {
@@ -186,21 +198,27 @@ export async function startFederationStack(memberEnvs: readonly string[], global
     const members: Member[] = [];
     for (const env of memberEnvs) {
       const dir = join(work, env);
-      const generated = readFileSync(join(dist, env, 'config', 'prometheus.yml'), 'utf8');
-      const config = withoutRulesAndAlerting(withStaticExporterTargets(generated, { dir: join(dir, 'sd'), exporter: exporterAddress }));
-      writeFileSync(join(work, `${env}.yml`), withTestIntervals(config));
+      const generatedDir = join(dist, env, 'config');
+      const generated = readFileSync(join(generatedDir, 'prometheus.yml'), 'utf8');
+      // The member's generated rules (checked to exist) beside its config, so its relative rule_files glob resolves.
+      const memberRules = join(generatedDir, 'rules');
+      ruleFilesIn(memberRules);
+      cpSync(memberRules, join(dir, 'rules'), { recursive: true });
+      const config = withoutAlerting(withStaticExporterTargets(generated, { dir: join(dir, 'sd'), exporter: exporterAddress }));
+      writeFileSync(join(dir, 'prometheus.yml'), withTestIntervals(config));
       const port = await freePort();
-      const url = await startPrometheus({ configFile: join(work, `${env}.yml`), dataDir: join(dir, 'tsdb'), port }, started);
+      const url = await startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'tsdb'), port }, started);
       const cluster = (parse(generated) as PrometheusYml).global.external_labels.cluster;
       members.push({ cluster, url, process: started[started.length - 1] });
     }
 
-    // The global server: its rules (if synthesized) copied beside the config, so relative globs resolve.
+    // The global server: its rules copied beside the config, so relative globs resolve.
     const globalDir = join(work, 'global');
     mkdirSync(globalDir);
-    const rulesDir = join(generatedGlobalDir(dist, globalEnv), 'rules');
-    if (existsSync(rulesDir)) cpSync(rulesDir, join(globalDir, 'rules'), { recursive: true });
     const globalGenerated = globalFederationConfig(dist, globalEnv);
+    const rulesDir = join(generatedGlobalDir(dist, globalEnv), 'rules');
+    const downExpr = federationDownExpr(rulesDir);
+    cpSync(rulesDir, join(globalDir, 'rules'), { recursive: true });
     const addresses = Object.fromEntries(members.map((m) => [m.cluster, m.url.replace(/^http:\/\//, '')]));
     // Should the global server also discover pods (e.g. to scrape itself), Debian's build needs that simulated too.
     const discovered = simulateKubernetesDiscovery(globalGenerated, { dir: join(globalDir, 'sd') });
@@ -210,7 +228,7 @@ export async function startFederationStack(memberEnvs: readonly string[], global
       { configFile: join(globalDir, 'prometheus.yml'), dataDir: join(globalDir, 'tsdb'), port: await freePort() },
       started,
     );
-    return { dist, globalGenerated, globalStarted, members, globalUrl, exporterAddress, downExpr: federationDownExpr(rulesDir), stop };
+    return { dist, globalGenerated, globalStarted, members, globalUrl, exporterAddress, downExpr, stop };
   } catch (error) {
     const output = started.map((p) => p.output()).join('\n---\n');
     await stop();

@@ -60,15 +60,17 @@ export const federationCases: readonly RuleTestCase[] = [
     ],
   },
   {
-    name: 'FederatedDataStale: data that stops while /federate answers fires once 5 minutes old for 5 minutes, and keeps firing after the series go stale',
+    name: 'FederatedDataStale: data that stops while /federate answers fires once 5 minutes old for 5 minutes, and keeps firing after the series go stale; a member whose data stops as it goes down does not',
     series: [
       { series: series('up', DEV), values: '1x90' },
       // The member's last recording at 10m.
       { series: probe('moe-lab-dev', 'dev'), values: '2x10 _x80' },
       { series: series('up', STAGING), values: '1x90' },
       { series: probe('moe-lab-staging', 'staging'), values: '3x90' },
-      // Down and without data: FederationTargetDown's, not this alert's.
-      { series: series('up', PROD), values: '0x90' },
+      // The common failure: the member goes down at 11m and its data stops with it, as old as dev's.
+      // FederationTargetDown covers it; without the `answering` guard this alert would fire for it too.
+      { series: series('up', PROD), values: '1x10 0x80' },
+      { series: probe('moe-lab-prod', 'prod'), values: '4x10 _x80' },
     ],
     alerts: [
       // 300 s old at 15m is not more than 300 s; above it from 16m, so pending until 21m.
@@ -76,6 +78,22 @@ export const federationCases: readonly RuleTestCase[] = [
       { alert: 'FederatedDataStale', at: '22m', fires: [stale('moe-lab-dev', '12m 0s')] },
       // No sample within the last hour: reads the hour itself, still firing.
       { alert: 'FederatedDataStale', at: '80m', fires: [stale('moe-lab-dev', '1h 0m 0s')] },
+    ],
+  },
+  {
+    name: 'FederatedDataStale: a member down without data stays silent; once it answers again with its data still stopped it fires, and clears when the data moves',
+    series: [
+      // Down from 11m to 30m, answering from 31m; its recordings stop at 10m and resume at 50m.
+      { series: series('up', PROD), values: '1x10 0x19 1x60' },
+      { series: probe('moe-lab-prod', 'prod'), values: '4x10 _x39 4x40' },
+    ],
+    alerts: [
+      // Data 19m old, but the member does not answer.
+      { alert: 'FederatedDataStale', at: '29m', fires: [] },
+      // Answering from 31m with data 21m old: pending until 36m.
+      { alert: 'FederatedDataStale', at: '35m', fires: [] },
+      { alert: 'FederatedDataStale', at: '37m', fires: [stale('moe-lab-prod', '27m 0s')] },
+      { alert: 'FederatedDataStale', at: '51m', fires: [] },
     ],
   },
   {
