@@ -3,7 +3,8 @@
 import { parse } from 'yaml';
 import { FEDERATION_JOB_REGEX } from '../../constructs/federation-config';
 import { RULE_GROUPS, isRecording } from '../../rules';
-import { selectorsIn } from '../helpers/dashboard-queries';
+import { buildDashboards } from '../../dashboards';
+import { parseLabelValues, PROD_LINKS, selectorsIn, variableQuery, variablesOf } from '../helpers/dashboard-queries';
 import { waitFor } from '../helpers/processes';
 import { MAGE_COUNTER, OTHER_SERIES, seriesOf, startFederationStack, type FederationStack } from '../helpers/federation-stack';
 
@@ -150,6 +151,28 @@ describe('federation of two member clusters into the global Prometheus (real bin
     expect(perNode.map((s) => s.value)).toEqual([0.25, 0.25]);
     expect(await seriesOf(stack.globalUrl, UNFEDERATED_SELECTOR)).toEqual([]);
     expect(await seriesOf(stack.globalUrl, '{__name__=~"DCGM_.+"}')).toEqual([]);
+  });
+
+  it("GIVEN every dashboard of the global environment WHEN its cluster variable's query runs on the global server THEN it lists both member clusters", async () => {
+    // label_values(<selector>, cluster) as Grafana's Prometheus datasource runs it: the label values API with match[].
+    const listed = async (api: string, selector: string) => {
+      const response = await fetch(`${api}/api/v1/label/cluster/values?match[]=${encodeURIComponent(selector)}`);
+      return ((await response.json()) as { data: string[] }).data.sort();
+    };
+    const boards = [...buildDashboards(PROD_LINKS, 'global')];
+    expect(boards.length).toBeGreaterThan(1);
+    for (const [uid, board] of boards) {
+      const variable = variablesOf(board).find((v) => v.name === 'cluster');
+      const query = parseLabelValues(variable ? variableQuery(variable) : '');
+      expect([uid, query?.label]).toEqual([uid, 'cluster']);
+      const values = await waitFor(`cluster values of ${uid}`, 20000, async () => {
+        const found = await listed(stack.globalUrl, query!.selector ?? '{cluster!=""}');
+        return clusters.every((c) => found.includes(c)) ? found : undefined;
+      });
+      expect([uid, values.filter((v) => clusters.includes(v))]).toEqual([uid, clusters]);
+    }
+    // On a member the label is only external: nothing is listed and All matches the missing label.
+    expect(await listed(stack.members[0].url, 'up')).toEqual([]);
   });
 
   it('GIVEN both members up WHEN one member is stopped THEN the federation-down expression names that member’s cluster only', async () => {
