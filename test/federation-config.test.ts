@@ -1,6 +1,7 @@
-import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from '../config';
+import { ENVIRONMENT_INPUTS, loadEnvironments } from '../config';
 import { readStackInfra } from '../config/stack-files';
 import { MEMBER_FEDERATE_SERVICE } from '../constructs/federation-config';
+import { problemsAfterChange } from './helpers/config-problems';
 
 type Federation = {
   role: string;
@@ -11,17 +12,8 @@ type Federation = {
 type EnvName = 'dev' | 'staging' | 'prod';
 
 /** Loads every environment with one change to one environment's federation settings; returns the problems. */
-const loadProblems = (env: EnvName, change: (federation: Federation) => void) => {
-  const inputs = structuredClone(ENVIRONMENT_INPUTS) as unknown as Record<string, { federation: Federation }>;
-  change(inputs[env].federation);
-  try {
-    loadEnvironments(undefined, inputs);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems];
-  }
-};
+const loadProblems = (env: EnvName, change: (federation: Federation) => void) =>
+  problemsAfterChange<{ federation: Federation }>(env, (input) => change(input.federation));
 
 const remoteMember = { name: 'moe-lab-eu', endpoint: 'http://10.40.0.10:9090' };
 const token = { name: 'federation-token', key: 'token' };

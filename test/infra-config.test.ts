@@ -1,6 +1,7 @@
-import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from '../config';
+import { loadEnvironments } from '../config';
 import { GPU_INSTANCE_TYPES, infraSchema } from '../config/infra';
 import { readStackInfra } from '../config/stack-files';
+import { problemsAfterChange } from './helpers/config-problems';
 
 const STACK_INFRA = { dev: readStackInfra('dev'), staging: readStackInfra('staging'), prod: readStackInfra('prod') };
 
@@ -21,17 +22,7 @@ const withChange = (change: (input: Draft) => void) => {
   return input;
 };
 /** Loads every environment with one change to one environment's raw settings; returns the problems. */
-const loadProblems = (env: 'dev' | 'staging' | 'prod', change: (input: Record<string, Record<string, unknown>>) => void) => {
-  const inputs = structuredClone(ENVIRONMENT_INPUTS) as unknown as Record<string, Record<string, Record<string, unknown>>>;
-  change(inputs[env]);
-  try {
-    loadEnvironments(undefined, inputs);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems];
-  }
-};
+const loadProblems = problemsAfterChange;
 
 describe('infra settings', () => {
   it('GIVEN the checked-in environments (their Pulumi stack files) THEN their infra settings pass the schema and the cross-checks', () => {
