@@ -58,6 +58,8 @@ export const federationSchema = z
     } else {
       if (value.global) issue(['global'], 'only an environment with role global runs the global Prometheus');
       if (value.members.length > 0) issue(['members'], 'only an environment with role global federates members');
+      if (value.globalSources.length === 0)
+        issue(['globalSources'], 'must name at least one CIDR for role member: the global Prometheus could not reach /federate otherwise');
     }
     value.members.forEach((member, i) => {
       if (value.members.findIndex((m) => m.name === member.name) !== i) issue(['members', i, 'name'], `${member.name} is listed twice`);
