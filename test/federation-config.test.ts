@@ -25,6 +25,7 @@ describe('federation settings', () => {
 
   it.each<[string, EnvName, (f: Federation) => void, string, RegExp]>([
     ['a global environment without global settings', 'prod', (f) => delete f.global, 'federation.global', /missing/],
+    ['a member no global network may reach', 'dev', (f) => (f.globalSources = []), 'federation.globalSources', /at least one CIDR/],
     ['a global environment without members', 'prod', (f) => (f.members = []), 'federation.members', /at least one member/],
     ['a member that lists members', 'dev', (f) => f.members.push(remoteMember), 'federation.members', /only .*role global/],
     [
