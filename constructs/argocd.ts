@@ -76,9 +76,14 @@ function kindsOf(components: readonly ComponentObjects[], clusterScoped: boolean
 }
 
 function syncPolicy(policy: GitopsSettings['syncPolicy']) {
-  // Manual sync is the absence of `automated`; retries and options apply to both.
+  // Manual sync is the absence of `automated`; retries and options apply to both. Automated sync does not
+  // try a failed revision again by itself, so a component synced before its namespace would stay failed.
   const automated = policy.mode === 'automated' ? { automated: { prune: policy.prune, selfHeal: policy.selfHeal } } : {};
-  return { ...automated, syncOptions: ['CreateNamespace=false', 'PruneLast=true'] };
+  return {
+    ...automated,
+    syncOptions: ['CreateNamespace=false', 'PruneLast=true'],
+    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+  };
 }
 
 const labels = (env: string) => ({ 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': 'gitops', environment: env });

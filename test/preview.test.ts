@@ -157,6 +157,15 @@ describe('GIVEN other risky heads', () => {
     expect(exitCodeFor(reports, true)).toBe(2);
   });
 
+  it('WHEN the paging (P0) GPUMemoryUsageHigh moves to P3 with its severity kept THEN it stops paging, which is a risk', () => {
+    expect(base.get('prod')!.get('config/rules/moe-training.yml')).toMatch(/alert: GPUMemoryUsageHigh\n(?:.*\n){1,6}\s+priority: P0\n/);
+    const reports = prodOnly((files) =>
+      editAlert(files, 'GPUMemoryUsageHigh', (rule) => ((rule.labels as Record<string, string>).priority = 'P3')),
+    );
+    expect(risksOf(reports)).toEqual(['- Paging alert downgraded: GPUMemoryUsageHigh priority P0 → P3']);
+    expect(exitCodeFor(reports, true)).toBe(2);
+  });
+
   it('WHEN prod’s Prometheus keeps 15d instead of 30d THEN retention reduced is a risk', () => {
     expect(ENVIRONMENT_INPUTS.prod.prometheus.retention).toBe('30d');
     const inputs = structuredClone(ENVIRONMENT_INPUTS) as unknown as Record<string, { prometheus: { retention: string } }>;

@@ -205,7 +205,7 @@ describe('preview workflow', () => {
     expect(include.map((e) => e.environment).sort()).toEqual([...ENVIRONMENT_NAMES].sort());
     for (const entry of include) {
       expect(entry.region).toBe(REGION[entry.environment]);
-      expect(entry['role-secret']).toBe(`AWS_DEPLOY_ROLE_ARN_${entry.environment.toUpperCase()}`);
+      expect(entry['role-secret']).toBe(`AWS_PREVIEW_ROLE_ARN_${entry.environment.toUpperCase()}`);
     }
     const [aws] = stepsUsing(pulumiJob, 'aws-actions/configure-aws-credentials');
     expect(aws.with).toEqual({ 'role-to-assume': '${{ secrets[matrix.role-secret] }}', 'aws-region': '${{ matrix.region }}' });

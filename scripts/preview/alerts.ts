@@ -4,6 +4,9 @@ import { parse } from 'yaml';
 import { arrayAt, isRecord } from './objects';
 import type { Risk, SemanticChange } from './types';
 
+/** Priorities Alertmanager pages a person for. */
+const PAGING = /^P[01]$/;
+
 interface AlertDefinition {
   readonly alert: string;
   readonly expr: string;
@@ -91,6 +94,12 @@ export function compareAlerts(base: ReadonlyMap<string, string>, head: ReadonlyM
           risks.push({
             kind: 'critical-downgraded',
             text: `Critical alert downgraded: ${name} severity critical → ${now.severity ?? '(none)'}`,
+          });
+        // Alertmanager pages on P0 and P1 (constructs/alertmanager-config.ts): a paging alert moved below stops paging.
+        else if (PAGING.test(old.priority ?? '') && !PAGING.test(now.priority ?? ''))
+          risks.push({
+            kind: 'critical-downgraded',
+            text: `Paging alert downgraded: ${name} priority ${old.priority} → ${now.priority ?? '(none)'}`,
           });
       }
     }
