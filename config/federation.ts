@@ -3,11 +3,11 @@
 // is `global`: besides its own Prometheus it runs a global one that federates the members' Mage and
 // MoE jobs and their recording rules (never raw GPU series). A fragment of the environment schema.
 import { z } from 'zod';
-import { dnsLabel, duration, image, memoryQuantity, resources } from './primitives';
+import { shared } from './environments/shared';
+import { dnsLabel, duration, image, IPV4_CIDR, memoryQuantity, resources } from './primitives';
 
 export const FEDERATION_ROLES = ['member', 'global'] as const;
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 /** A member's /federate base URL: scheme, host and port only (the scrape job adds the path). */
 const ENDPOINT = /^(https?):\/\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?|\d+\.\d+\.\d+\.\d+)(:\d{1,5})?$/;
 
@@ -89,7 +89,8 @@ export const FEDERATION_DEFAULTS: Readonly<Record<'dev' | 'staging' | 'prod', Fe
     // The global Prometheus runs in this cluster and reaches the local member through the Service.
     globalSources: [],
     global: {
-      image: { repository: 'quay.io/prometheus/prometheus', tag: 'v2.53.4' },
+      // The same pinned image as every cluster's Prometheus.
+      image: { ...shared.prometheusImage },
       replicas: 2,
       retention: '90d',
       storage: { storageClass: 'gp3', size: '50Gi' },

@@ -3,6 +3,7 @@
 // the Pulumi stack files (Pulumi.<env>.yaml, read by config/stack-files.ts), so none is defined twice.
 import { z } from 'zod';
 import { roleArn } from './aws';
+import { IPV4_CIDR } from './primitives';
 
 /** GPUs per instance, and whether it has an EFA network interface, of the GPU instance types offered. */
 export const GPU_INSTANCE_TYPES = {
@@ -30,7 +31,6 @@ export const EKS_VERSIONS = ['1.34', '1.35', '1.36'] as const;
 const CAPACITY_TYPES = ['ON_DEMAND', 'SPOT'] as const;
 const NAT_MODES = ['single', 'per-az'] as const;
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as 10.0.0.0/16 or 203.0.113.0/24' });
 /** Node subnets take an eighth of the VPC each (pods get VPC addresses), so the VPC must be /16 to /20. */
 const vpcCidr = cidr.refine((value) => !IPV4_CIDR.test(value) || /\/(1[6-9]|20)$/.test(value), {

@@ -22,6 +22,9 @@ export const memoryQuantity = z
 
 export const cpuQuantity = z.string().regex(CPU, { error: 'must be a CPU quantity such as 500m, 1 or 2.5' });
 
+/** An IPv4 network in CIDR notation, e.g. `10.30.0.0/16`. */
+export const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
+
 export const dnsLabel = z.string().regex(DNS_LABEL, {
   error: 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters',
 });

@@ -3,6 +3,7 @@
 // manifests against it, so what is deployed and what is allowed cannot drift apart.
 import type { Capability, ContainerSecurityContextProps, PodSecurityContextProps } from 'cdk8s-plus-27';
 import { NOBODY } from './container-defaults';
+import { podTemplateOf } from './pod-template';
 
 /** One host directory a host agent mounts, and why. */
 export interface HostPathAllowance {
@@ -196,18 +197,6 @@ interface PodSpec {
   readonly initContainers?: readonly ContainerSpec[];
   readonly ephemeralContainers?: readonly ContainerSpec[];
 }
-interface PodTemplate {
-  readonly metadata?: { readonly labels?: Readonly<Record<string, string>> };
-  readonly spec?: PodSpec;
-}
-
-/** The pod template of a workload (labels and spec), or undefined for objects that run no pods. */
-function podTemplateOf(object: ManifestObject): PodTemplate | undefined {
-  const spec = object.spec as { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } | undefined;
-  if (object.kind === 'Pod') return { metadata: object.metadata, spec: object.spec as PodSpec };
-  if (object.kind === 'CronJob') return spec?.jobTemplate?.spec?.template;
-  return spec?.template;
-}
 
 const NO_ACCESS: HostAccess = { hostPID: false, hostNetwork: false, hostPaths: [], runAsRoot: false, addCapabilities: [], reason: '' };
 
@@ -223,7 +212,7 @@ export function hostAccessViolations(
   registry: Readonly<Record<string, HostAccess>> = HOST_ACCESS,
 ): string[] {
   return objects.flatMap((object) => {
-    const template = podTemplateOf(object);
+    const template = podTemplateOf<PodSpec>(object);
     if (!template?.spec) return [];
     const component = template.metadata?.labels?.['app.kubernetes.io/name'] ?? object.metadata?.labels?.['app.kubernetes.io/name'] ?? '';
     const where = `${object.kind}/${object.metadata?.name ?? '?'}`;

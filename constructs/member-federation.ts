@@ -3,13 +3,12 @@
 import { IntOrString, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { FEDERATION_ROLES, type FederationSettings } from '../config/federation';
+import { IPV4_CIDR } from '../config/primitives';
 import { MEMBER_FEDERATE_SERVICE } from './federation-config';
 import { standardLabels } from './labels';
 
 /** The label the StatefulSet controller puts on each pod, naming it (`prometheus-0`). */
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
-
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 
 export interface MemberFederationProps {
   /** Namespace of the Prometheus StatefulSet, and of the objects created here. */

@@ -41,12 +41,13 @@ if (unbound.length > 0)
 const clusterName = env.cluster.name;
 const { infra } = env;
 const tags = { project: PULUMI_PROJECT, environment: env.name, 'managed-by': 'pulumi' };
+const accountId = deploymentAccount(env);
 
 // One explicit provider: the region comes from the environment config and a stack pointed at the
 // wrong account (credentials of another environment) fails before it changes anything.
 const provider = new aws.Provider('aws', {
   region: env.cluster.region as aws.Region,
-  allowedAccountIds: [deploymentAccount(env)],
+  allowedAccountIds: [accountId],
   defaultTags: { tags },
 });
 const opts = { providers: { aws: provider } };
@@ -56,7 +57,7 @@ const network = new Network(
   {
     clusterName,
     region: env.cluster.region,
-    accountId: deploymentAccount(env),
+    accountId,
     settings: infra.network,
     logRetentionDays: infra.eks.logRetentionDays,
   },

@@ -2,6 +2,7 @@
 // comes from. Names and namespaces come from the environment config; key names from the constructs
 // that read them, so a renamed key cannot drift from the Secret the program creates.
 import { SECRET_KEYS } from '../constructs/alertmanager-receivers';
+import { podTemplateOf } from '../constructs/pod-template';
 
 /** A value from Pulumi stack config: `secret` ones must be set with `--secret`; plain ones may default. */
 export type ConfigValue =
@@ -81,15 +82,14 @@ interface ContainerLike {
 interface ObjectLike {
   kind: string;
   metadata: { namespace?: string };
-  spec?: { template?: { spec?: PodSpecLike }; jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } } } & PodSpecLike;
+  spec?: unknown;
 }
 
 /** Every `namespace/name` of a Secret that a pod template of `objects` mounts or reads. */
 export function secretReferences(objects: readonly ObjectLike[]): string[] {
   const found = new Set<string>();
   for (const object of objects) {
-    const pod =
-      object.spec?.template?.spec ?? object.spec?.jobTemplate?.spec?.template?.spec ?? (object.kind === 'Pod' ? object.spec : undefined);
+    const pod = podTemplateOf<PodSpecLike>(object)?.spec;
     if (!pod) continue;
     const add = (name?: string) => name && found.add(`${object.metadata.namespace ?? 'default'}/${name}`);
     for (const volume of pod.volumes ?? []) {

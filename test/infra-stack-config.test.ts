@@ -1,7 +1,7 @@
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments } from '../config';
 import { INFRA_CONFIG_KEY, PULUMI_PROJECT, readStackConfig } from '../config/stack-files';
 import { readStackSettings, type RawStackConfig } from '../infra/stack-settings';
-import { attemptProgram, secretKeysOf, TEST_ADMIN_CIDR, TEST_SECRETS } from './helpers/pulumi-program';
+import { attemptProgram, secretKeysOf, TEST_ADMIN_CIDR, TEST_SECRETS, withOperatorNetworks } from './helpers/pulumi-program';
 
 type Draft = Record<string, Record<string, Record<string, unknown> & { scaling?: Record<string, number> }>>;
 interface Change {
@@ -22,8 +22,7 @@ const envOf = (stack: string) => loadEnvironments([stack])[0];
 const stackInfra = (stack: string, keepPlaceholders = false) => {
   const infra = structuredClone(readStackConfig(stack)[INFRA_CONFIG_KEY]) as Draft;
   const eks = infra.eks as unknown as { publicAccessCidrs: string[] };
-  if (!keepPlaceholders)
-    eks.publicAccessCidrs = eks.publicAccessCidrs.map((cidr) => (cidr.startsWith('203.0.113.') ? TEST_ADMIN_CIDR : cidr));
+  if (!keepPlaceholders) eks.publicAccessCidrs = withOperatorNetworks(eks.publicAccessCidrs) as string[];
   return infra;
 };
 

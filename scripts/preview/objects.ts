@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { podTemplateOf } from '../../constructs/pod-template';
 import type { KubeObject, ObjectIndex, ObjectKey } from './types';
 
 export const objectKey = (o: KubeObject): ObjectKey =>
@@ -33,8 +34,7 @@ export function objectsOfKind(index: ObjectIndex, kinds: readonly string[]): Map
 
 /** The pod template spec of a workload object (CronJob nests it one level deeper). */
 export function podSpecOf(object: KubeObject): Record<string, unknown> | undefined {
-  const path = object.kind === 'CronJob' ? ['jobTemplate', 'spec', 'template', 'spec'] : object.kind === 'Pod' ? [] : ['template', 'spec'];
-  const spec = at(object.spec, ...path);
+  const spec = podTemplateOf(object)?.spec;
   return isRecord(spec) ? spec : undefined;
 }
 

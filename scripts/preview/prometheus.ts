@@ -2,6 +2,7 @@
 // persistent volume claim, standalone or a StatefulSet's template; plus scrape jobs per Prometheus config.
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
+import { durationSeconds as configDurationSeconds } from '../../config/quantities';
 import { arrayAt, at, isRecord, objectsOfKind, podSpecOf } from './objects';
 import { WORKLOAD_KINDS } from './workloads';
 import type { ObjectIndex, Risk, SemanticChange } from './types';
@@ -10,7 +11,6 @@ const RETENTION_FLAGS = ['--storage.tsdb.retention.time', '--storage.tsdb.retent
 /** Prometheus keeps 15 days when no retention flag is given; no size flag means no size limit. */
 const DEFAULT_RETENTION_SECONDS = 15 * 86400;
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
 const QUANTITY_UNITS: Record<string, number> = {
   '': 1,
@@ -26,11 +26,9 @@ const QUANTITY_UNITS: Record<string, number> = {
   Pi: 2 ** 50,
 };
 
-/** Prometheus durations (`30d`, `1d12h`), in seconds; NaN when unreadable. */
+/** Prometheus durations (`30d`, `1d12h`), in seconds; NaN when unreadable (the config's converter trusts its input). */
 export function durationSeconds(text: string): number {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (parts.map((p) => p[0]).join('') !== text || parts.length === 0) return NaN;
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+  return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text) ? configDurationSeconds(text) : NaN;
 }
 
 /** Prometheus sizes (`81920MB`, powers of 1024), in bytes; NaN when unreadable. */

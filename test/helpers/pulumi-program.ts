@@ -138,13 +138,16 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
   }
 }
 
+/** The stack file's admin networks as an operator sets them: each documentation (placeholder) network becomes TEST_ADMIN_CIDR. */
+export const withOperatorNetworks = (cidrs: readonly unknown[]) =>
+  cidrs.map((cidr) => (DOCUMENTATION_NETWORKS.test(String(cidr)) ? TEST_ADMIN_CIDR : cidr));
+
 /** Pulumi.<stack>.yaml's config with objects as JSON, as `pulumi` hands it over; empty when there is no such file. */
 function stackFileConfig(stack: string, keepPlaceholders: boolean): Record<string, string> {
   if (!existsSync(join(projectRoot(), `Pulumi.${stack}.yaml`))) return {};
   const config = readStackConfig(stack);
   const eks = (config[INFRA_CONFIG_KEY] as { eks?: { publicAccessCidrs?: unknown } } | undefined)?.eks;
-  if (!keepPlaceholders && eks && Array.isArray(eks.publicAccessCidrs))
-    eks.publicAccessCidrs = eks.publicAccessCidrs.map((cidr) => (DOCUMENTATION_NETWORKS.test(String(cidr)) ? TEST_ADMIN_CIDR : cidr));
+  if (!keepPlaceholders && eks && Array.isArray(eks.publicAccessCidrs)) eks.publicAccessCidrs = withOperatorNetworks(eks.publicAccessCidrs);
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
