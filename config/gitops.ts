@@ -1,15 +1,26 @@
-// Where each environment's GitOps tree lives and how Argo CD syncs it. A fragment of the
-// environment settings: `npm run gitops` writes the tree, Argo CD in each cluster applies it.
+// Who applies an environment's charts, and for Argo CD where its GitOps tree lives and how it syncs.
+// A fragment of the environment schema. Every chart has one owner: with `argocd`, `pulumi up` builds
+// the AWS side, the cluster's bootstrap (namespaces, priority classes, StorageClasses, Secrets) and
+// Argo CD with its root Application, and Argo CD applies everything else from the tree `npm run gitops`
+// writes; with `pulumi`, `pulumi up` applies every chart itself and the environment has no tree.
 import { z } from 'zod';
 import { dnsLabel } from './primitives';
 
-/** An https or scp-style ssh Git URL, the form Argo CD's repository credentials match on. */
+export const DELIVERIES = ['argocd', 'pulumi'] as const;
+
+/** An https or scp-style ssh Git URL, the forms Argo CD's repository credentials match on. */
 const REPO_URL = /^(https:\/\/[a-z0-9.-]+(:\d+)?\/[^\s]+|git@[a-z0-9.-]+:[^\s]+)$/;
 /** A branch, tag or commit; `HEAD` follows the default branch. */
 const REVISION = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
 /** `.` (the repository root) or a relative directory without `..`, the layout Argo CD's `source.path` takes. */
 const REPO_DIR = /^(\.|[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/;
-const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+
+/** The API server of the cluster Argo CD runs in: each environment's Argo CD deploys to its own cluster. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** True for scp-style ssh URLs; Argo CD then needs the private key the Pulumi program places. */
+export const isSshRepo = (repoURL: string) => repoURL.startsWith('git@');
 
 /** Automated: Argo CD syncs every commit; manual: a person presses sync after reviewing the diff. */
 export const syncPolicySchema = z.discriminatedUnion(
@@ -27,34 +38,42 @@ export const syncPolicySchema = z.discriminatedUnion(
   { error: 'mode must be one of automated, manual' },
 );
 
-export const gitopsSchema = z.strictObject({
+const argocdDelivery = z.strictObject({
+  delivery: z.literal('argocd'),
   /** The GitOps repository `npm run gitops -- --out <clone>` fills and Argo CD reads. */
-  repoURL: z.string().regex(REPO_URL, { error: 'must be a Git URL such as https://github.com/moe-lab/gitops.git' }),
+  repoURL: z.string().regex(REPO_URL, { error: 'must be a Git URL such as git@github.com:moe-lab/gitops.git' }),
   /** Branch, tag or commit Argo CD follows. */
   targetRevision: z.string().regex(REVISION, { error: 'must be a branch, tag or commit such as main' }),
   /** Directory of the repository that corresponds to `--out`; the tree of env `e` is `<rootPath>/e/`. */
   rootPath: z.string().regex(REPO_DIR, { error: 'must be "." or a relative directory such as environments, without ".."' }),
-  /** The cluster Argo CD deploys to; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
-  destinationServer: z.string().regex(HTTPS_URL, { error: 'must be an https:// API server URL such as https://kubernetes.default.svc' }),
-  /** Namespace Argo CD runs in and watches for Application objects. */
+  /** Namespace Argo CD is installed into and watches for Application objects. */
   argocdNamespace: dnsLabel,
   /** AppProject holding this environment's Applications. */
   project: dnsLabel,
   syncPolicy: syncPolicySchema,
+  /** Version of the argo-cd Helm chart (argoproj/argo-helm) the Pulumi program installs. */
+  chartVersion: z.string().regex(SEMVER, { error: 'must be a chart version such as 9.1.0' }),
+});
+
+export const gitopsSchema = z.discriminatedUnion('delivery', [argocdDelivery, z.strictObject({ delivery: z.literal('pulumi') })], {
+  error: `delivery must be one of ${DELIVERIES.join(', ')}`,
 });
 
 export type GitopsInput = z.input<typeof gitopsSchema>;
 export type GitopsSettings = z.output<typeof gitopsSchema>;
-export type SyncPolicySettings = GitopsSettings['syncPolicy'];
+/** The settings of an environment Argo CD delivers. */
+export type ArgoCdSettings = z.output<typeof argocdDelivery>;
+export type SyncPolicySettings = ArgoCdSettings['syncPolicy'];
 
-/** A placeholder: point it at the organisation's GitOps repository. */
-const REPO = 'https://github.com/moe-lab/gitops.git';
+/** Placeholder: point it at the organisation's GitOps repository (private; Argo CD reads it with a deploy key). */
 const common = {
-  repoURL: REPO,
+  delivery: 'argocd',
+  repoURL: 'git@github.com:moe-lab/gitops.git',
   targetRevision: 'main',
   rootPath: '.',
-  destinationServer: 'https://kubernetes.default.svc',
   argocdNamespace: 'argocd',
+  // argo-cd 9.1.0 ships Argo CD v3.2.
+  chartVersion: '9.1.0',
 } as const;
 
 /** dev and staging follow every commit; prod waits for a person to sync after review. */
@@ -63,17 +82,3 @@ export const GITOPS_DEFAULTS: Readonly<Record<'dev' | 'staging' | 'prod', Gitops
   staging: { ...common, project: 'gpu-observability-staging', syncPolicy: { mode: 'automated', prune: true, selfHeal: true } },
   prod: { ...common, project: 'gpu-observability-prod', syncPolicy: { mode: 'manual' } },
 };
-
-type Checked = { problems: string[]; settings?: GitopsSettings };
-
-/** One environment's GitOps settings, validated; problems read `environment "prod": gitops.<field>: <message>`. */
-export function checkGitops(environment: string, input: unknown): Checked {
-  const parsed = gitopsSchema.safeParse(input, { reportInput: true });
-  if (parsed.success) return { problems: [], settings: parsed.data };
-  const problems = parsed.error.issues.map((issue) => {
-    const field = ['gitops', ...issue.path.map(String)].join('.');
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
-    return `environment "${environment}": ${field}: ${message}`;
-  });
-  return { problems };
-}

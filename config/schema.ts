@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentsSchema } from './agents';
 import { gpuNodesSchema } from './gpu-nodes';
 import { federationSchema } from './federation';
+import { gitopsSchema } from './gitops';
 import { infraSchema } from './infra';
 import { loggingSchema } from './logging';
 import { mlConfigSchema } from './ml-config';
@@ -181,10 +182,20 @@ export const environmentSchema = z
     infra: infraSchema,
     /** Member of the federation, or the environment running the global Prometheus. */
     federation: federationSchema,
+    /** Who applies the charts (Argo CD from the GitOps tree, or `pulumi up`), and the tree's repository. */
+    gitops: gitopsSchema,
   })
   .superRefine((env, ctx) => {
     // Backups must not run while the platform may be down for maintenance.
     checkBackupSchedules(env.storage, env.alerting.maintenanceWindow, ctx);
+    // Argo CD's namespace is the Pulumi program's (Helm release); a stack namespace there would have two owners.
+    const stackNamespaces = Object.values(env.namespaces) as string[];
+    if (env.gitops.delivery === 'argocd' && stackNamespaces.includes(env.gitops.argocdNamespace))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gitops', 'argocdNamespace'],
+        message: `${env.gitops.argocdNamespace} is one of the stack's namespaces (${[...new Set(stackNamespaces)].sort().join(', ')}); Argo CD needs its own`,
+      });
   });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

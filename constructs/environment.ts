@@ -42,6 +42,12 @@ function monitoringServiceJobs(namespace: string) {
 }
 
 /**
+ * Charts every other chart needs first: namespaces, then cluster-wide priority classes. `pulumi up`
+ * applies them itself in every environment, before the Secrets that live in those namespaces.
+ */
+export const FOUNDATION_CHARTS = ['namespaces', 'priority-classes'] as const;
+
+/**
  * Every component of one environment, one chart each. `idPrefix` keeps chart ids unique when
  * several environments share one cdk8s App (as under `cdk8s synth`).
  */

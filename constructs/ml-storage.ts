@@ -1,4 +1,5 @@
 import { KubePersistentVolumeClaim, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KEEP_ON_DELETE } from './argocd';
 import { Construct } from 'constructs';
 import { STORAGE_CLASSES, type AccessMode, type StorageClassName } from '../config/storage';
 import { memoryQuantity } from '../config/schema';
@@ -53,7 +54,8 @@ export class MlStorage extends Construct {
     for (const key of Object.keys(ML_VOLUMES) as VolumeKey[]) {
       const volume = props[key];
       new KubePersistentVolumeClaim(this, key, {
-        metadata: { name: ML_VOLUMES[key].claimName, namespace: props.namespace, labels },
+        // Weights and checkpoints outlive a Git mistake: a claim leaving the tree is not deleted.
+        metadata: { name: ML_VOLUMES[key].claimName, namespace: props.namespace, labels, annotations: { ...KEEP_ON_DELETE } },
         spec: {
           accessModes: [volume.accessMode],
           storageClassName: volume.storageClass,

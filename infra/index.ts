@@ -1,6 +1,7 @@
 // The Pulumi program, run as `pulumi up --stack <env>` with env one of dev, staging, prod. It reads
 // and checks the whole stack config first (stack-settings.ts), so a bad value stops the deployment
-// before any resource is registered; then builds the AWS side and deploys the synthesized charts.
+// before any resource is registered; then builds the AWS side and deploys the synthesized charts,
+// itself or through Argo CD, as the environment's `gitops.delivery` says.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../config';
@@ -17,7 +18,7 @@ import { ClusterDeployment } from './kubernetes';
 import { FOUNDATION_CHARTS, irsaServiceAccounts, synthesizedCharts } from './manifests';
 import { Network } from './network';
 import { NodeGroups } from './node-groups';
-import { placeSecrets, secretReferences, secretSpecs } from './secrets';
+import { GITOPS_SSH_KEY, placeSecrets, secretReferences, secretSpecs } from './secrets';
 import { readStackSettings } from './stack-settings';
 import { WorkloadRoles } from './workload-roles';
 
@@ -146,6 +147,9 @@ const deployment = new ClusterDeployment(clusterName, {
   secrets,
   values,
   efsFileSystemId: fileSystem.fileSystemId,
+  environment: env.name,
+  gitops: env.gitops,
+  gitopsSshKey: values.has(GITOPS_SSH_KEY.key) ? pulumi.secret(values.get(GITOPS_SSH_KEY.key)!.value) : undefined,
 });
 
 export const environment = env.name;
@@ -162,4 +166,7 @@ export const services = {
   grafana: `${env.namespaces.monitoring}/${GRAFANA_SERVICE.name}`,
   prometheus: `${env.namespaces.monitoring}/${PROMETHEUS_SERVICE.name}`,
 };
+/** Charts `pulumi up` applies itself; with Argo CD delivery only the foundation. */
 export const deployedComponents = deployment.groups.length;
+export const delivery = env.gitops.delivery;
+export const argocdRootApplication = deployment.argoCd?.rootApplication.metadata.name;

@@ -1,9 +1,12 @@
 // Everything inside the cluster: a Kubernetes provider that only exists once the cluster, its node
-// groups and add-ons do; the StorageClasses and Secrets the manifests expect; then the synthesized
-// charts as ConfigGroups, foundation charts (namespaces, priority classes) first.
+// groups and add-ons do; the foundation charts (namespaces, priority classes) and the StorageClasses
+// and Secrets the manifests expect; then either every other chart as a ConfigGroup (delivery `pulumi`)
+// or Argo CD and its root Application, which apply them from the GitOps tree (delivery `argocd`).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { GitopsSettings } from '../config/gitops';
 import type { StorageClassName } from '../config/storage';
+import { ArgoCd } from './argocd';
 import type { ChartObjects } from './manifests';
 import type { SecretSpec } from './secrets';
 
@@ -18,6 +21,11 @@ export interface ClusterDeploymentArgs {
   /** Value of each config key the Secrets read. */
   readonly values: ReadonlyMap<string, { value: string; secret: boolean }>;
   readonly efsFileSystemId: pulumi.Input<string>;
+  readonly environment: string;
+  /** Who applies the charts past the foundation. */
+  readonly gitops: GitopsSettings;
+  /** Argo CD's deploy key for an ssh GitOps repository. */
+  readonly gitopsSshKey?: pulumi.Output<string>;
 }
 
 /** The StorageClasses of config/storage.ts STORAGE_CLASSES: EBS gp3 (the default) and EFS. */
@@ -45,7 +53,9 @@ export function storageClasses(efsFileSystemId: pulumi.Input<string>): Record<St
 
 export class ClusterDeployment extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
+  /** The charts `pulumi up` applies: the foundation, and with delivery `pulumi` every other one too. */
   public readonly groups: k8s.yaml.v2.ConfigGroup[];
+  public readonly argoCd?: ArgoCd;
 
   constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('moe:infra:ClusterDeployment', name, {}, opts);
@@ -68,11 +78,19 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       ),
       ...args.secrets.map((spec) => this.secret(spec, args.values, foundation)),
     ];
-    const workloads = args.charts
-      .filter((c) => !args.foundationCharts.includes(c.component))
-      .map((chart) => group(chart, [...foundation, ...prerequisites]));
+    const bootstrap = [...foundation, ...prerequisites];
+    const others = args.charts.filter((c) => !args.foundationCharts.includes(c.component));
+    const workloads = args.gitops.delivery === 'pulumi' ? others.map((chart) => group(chart, bootstrap)) : [];
+    if (args.gitops.delivery === 'argocd')
+      this.argoCd = new ArgoCd(
+        name,
+        { environment: args.environment, settings: args.gitops, sshPrivateKey: args.gitopsSshKey, bootstrap },
+        { parent: this, provider: this.provider },
+      );
     this.groups = [...(foundation as k8s.yaml.v2.ConfigGroup[]), ...workloads];
-    this.registerOutputs({ components: args.charts.map((c) => c.component) });
+    const applied =
+      args.gitops.delivery === 'pulumi' ? args.charts : args.charts.filter((c) => args.foundationCharts.includes(c.component));
+    this.registerOutputs({ components: applied.map((c) => c.component), delivery: args.gitops.delivery });
   }
 
   private secret(

@@ -2,7 +2,7 @@
 // dist/<env>/, so the cluster gets exactly what the GitOps tree and the PR preview show.
 import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config';
-import { buildEnvironment } from '../constructs/environment';
+import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/environment';
 import { sortObjects } from '../constructs/render';
 
 export interface KubeObject {
@@ -18,8 +18,7 @@ export interface ChartObjects {
   readonly objects: KubeObject[];
 }
 
-/** Charts every other chart needs first: namespaces, then cluster-wide priority classes. */
-export const FOUNDATION_CHARTS = ['namespaces', 'priority-classes'] as const;
+export { FOUNDATION_CHARTS };
 
 /** The environment's charts: foundation charts first (in that order), then the rest by name. */
 export function synthesizedCharts(env: EnvironmentConfig): ChartObjects[] {

@@ -1,6 +1,7 @@
 // The Kubernetes Secrets the synthesized manifests reference, and the Pulumi stack config each key
 // comes from. Names and namespaces come from the environment config; key names from the constructs
 // that read them, so a renamed key cannot drift from the Secret the program creates.
+import { isSshRepo } from '../config/gitops';
 import { SECRET_KEYS } from '../constructs/alertmanager-receivers';
 import { podTemplateOf } from '../constructs/pod-template';
 
@@ -31,6 +32,7 @@ export interface SecretSources {
   readonly grafana: { readonly adminSecret: string; readonly database: { readonly type: string; readonly credentialsSecret?: string } };
   readonly alerting: { readonly receivers: { readonly credentialsSecret: string; readonly pager: { readonly type: string } } };
   readonly storage: { readonly postgres: { readonly credentialsSecret: string }; readonly redis: { readonly authSecret: string } };
+  readonly gitops: { readonly delivery: string; readonly repoURL?: string };
 }
 
 /** Every Secret of the environment, with the Pulumi config key of each value. */
@@ -83,6 +85,18 @@ interface ObjectLike {
   kind: string;
   metadata: { namespace?: string };
   spec?: unknown;
+}
+
+// The PEM armour of an OpenSSH or PKCS#8 private key: catches a public key or a key file's path pasted instead.
+const privateKey = (value: string) =>
+  /^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\n?$/.test(value)
+    ? undefined
+    : 'must be a private key in PEM form (-----BEGIN OPENSSH PRIVATE KEY----- …), e.g. `pulumi config set --secret gitopsRepoSshKey < key`';
+
+/** The read-only deploy key Argo CD reads an ssh GitOps repository with; https repositories need none. */
+export const GITOPS_SSH_KEY = secret('gitopsRepoSshKey', privateKey);
+export function gitopsConfigValues(env: SecretSources): ConfigValue[] {
+  return env.gitops.delivery === 'argocd' && isSshRepo(env.gitops.repoURL ?? '') ? [GITOPS_SSH_KEY] : [];
 }
 
 /** Every `namespace/name` of a Secret that a pod template of `objects` mounts or reads. */

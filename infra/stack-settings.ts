@@ -3,7 +3,7 @@
 // and every secret the Kubernetes Secrets need. All problems are reported together.
 import { ConfigError, ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironments, type EnvironmentConfig } from '../config';
 import { INFRA_CONFIG_KEY, PULUMI_PROJECT } from '../config/stack-files';
-import { secretConfigValues, secretSpecs } from './secrets';
+import { gitopsConfigValues, secretConfigValues, secretSpecs } from './secrets';
 
 export interface StackSettings {
   readonly env: EnvironmentConfig;
@@ -53,7 +53,8 @@ export function readStackSettings(stack: string, config: RawStackConfig): StackS
       );
   });
   // The Secrets are named by settings outside infra, so their checks run even when infra is wrong.
-  const wanted = secretConfigValues(secretSpecs(env ?? ENVIRONMENT_INPUTS[stack]));
+  const sources = env ?? ENVIRONMENT_INPUTS[stack];
+  const wanted = [...secretConfigValues(secretSpecs(sources)), ...gitopsConfigValues(sources)];
   const known = new Set([INFRA_CONFIG_KEY, ...wanted.map((value) => fullKey(value.key))]);
   for (const key of Object.keys(config.values)
     .filter((k) => k.startsWith(`${PULUMI_PROJECT}:`) && !known.has(k))

@@ -1,14 +1,16 @@
-// `npm run gitops -- --out <dir> [env...]`: writes each environment's GitOps tree into <dir>/<env>/:
-// <component>/manifests.yaml (what Argo CD applies), <component>/config/ (review copies of the files
-// already inside its ConfigMaps, never applied) and argocd/ (root Application, AppProject, one
-// Application per component). Everything is validated and rendered before the first byte is written.
+// `npm run gitops -- --out <dir> [env...]`: writes the GitOps tree of each environment Argo CD
+// delivers into <dir>/<env>/: <component>/manifests.yaml (what Argo CD applies), <component>/config/
+// (review copies of the files already inside its ConfigMaps, never applied) and argocd/ (AppProject and
+// one Application per component under apps/, and a review copy of the root Application `pulumi up`
+// creates). The foundation charts are not in it: `pulumi up` applies those before Argo CD exists.
+// Everything is validated and rendered before the first byte is written.
 import { App } from 'cdk8s';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironments, type EnvironmentConfig } from '../config';
-import { checkGitops, GITOPS_DEFAULTS, type GitopsSettings } from '../config/gitops';
+import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentConfig } from '../config';
+import type { ArgoCdSettings } from '../config/gitops';
 import { renderArgoCd, type ComponentObjects } from '../constructs/argocd';
-import { buildEnvironment } from '../constructs/environment';
+import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/environment';
 import { renderManifest } from '../constructs/render';
 
 /** A directory of <env>/ holding this file is a component directory, generated as a whole. */
@@ -21,8 +23,6 @@ export interface GitopsOptions {
   readonly outDir: string;
   /** Raw environment settings per name. @default - the checked-in config/environments */
   readonly inputs?: Readonly<Record<string, unknown>>;
-  /** Raw GitOps settings per name. @default GITOPS_DEFAULTS */
-  readonly gitops?: Readonly<Record<string, unknown>>;
   readonly log?: (line: string) => void;
 }
 
@@ -34,10 +34,11 @@ export interface TreeChanges {
 }
 
 /** Every file of <env>/ this tool owns, keyed by path relative to it, sorted by path. */
-export function renderGitopsTree(env: EnvironmentConfig, settings: GitopsSettings): Map<string, string> {
+export function renderGitopsTree(env: EnvironmentConfig, settings: ArgoCdSettings): Map<string, string> {
   const files = new Map<string, string>();
   const components: ComponentObjects[] = [];
   for (const chart of buildEnvironment(new App(), env)) {
+    if ((FOUNDATION_CHARTS as readonly string[]).includes(chart.component)) continue;
     if (chart.component === ARGOCD_DIR) throw new Error(`component "${ARGOCD_DIR}" would collide with the Argo CD directory`);
     files.set(`${chart.component}/${MANIFEST}`, renderManifest(chart));
     for (const [path, content] of chart.configFiles) files.set(`${chart.component}/config/${path}`, content);
@@ -114,31 +115,25 @@ function apply(plans: readonly Plan[]): void {
   }
 }
 
-/** Validates the environments and their GitOps settings, then writes their trees; returns the changes per environment. */
+/** Validates the environments, then writes the trees of those Argo CD delivers; returns the changes per environment. */
 export function gitops(options: GitopsOptions): Map<string, TreeChanges> {
   const log = options.log ?? (() => undefined);
-  const names = options.environments ?? ENVIRONMENT_NAMES;
-  const gitopsInputs = options.gitops ?? GITOPS_DEFAULTS;
-  const problems: string[] = [];
-  let envs: EnvironmentConfig[] = [];
-  try {
-    envs = loadEnvironments(names, options.inputs);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  const settings = new Map<string, GitopsSettings>();
-  for (const name of names.filter(isEnvironmentName)) {
-    const checked = checkGitops(name, gitopsInputs[name]);
-    problems.push(...checked.problems);
-    if (checked.settings) settings.set(name, checked.settings);
-  }
+  const envs = loadEnvironments(options.environments ?? ENVIRONMENT_NAMES, options.inputs);
+  const delivered = envs.flatMap((env) => (env.gitops.delivery === 'argocd' ? [{ env, settings: env.gitops }] : []));
+  // A leftover tree keeps Argo CD applying charts `pulumi up` now applies too: two owners.
+  const problems = envs
+    .filter((env) => env.gitops.delivery === 'pulumi' && ownedFiles(join(options.outDir, env.name)).length > 0)
+    .map(
+      (env) =>
+        `environment "${env.name}": gitops.delivery: pulumi, but ${join(options.outDir, env.name)} still holds its Argo CD tree; hand the charts over first (README, "Changing who applies the charts")`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const plans = envs.map((env) => plan(join(options.outDir, env.name), renderGitopsTree(env, settings.get(env.name)!)));
+  const plans = delivered.map(({ env, settings }) => plan(join(options.outDir, env.name), renderGitopsTree(env, settings)));
   apply(plans);
-  const result = new Map(envs.map((env, i) => [env.name, plans[i].changes]));
-  for (const [name, changes] of result) log(summaryLine(name, changes));
+  const result = new Map(delivered.map(({ env }, i) => [env.name, plans[i].changes]));
+  for (const env of envs)
+    log(result.has(env.name) ? summaryLine(env.name, result.get(env.name)!) : `${env.name}: delivered by pulumi up; no GitOps tree`);
   return result;
 }
 

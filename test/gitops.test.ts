@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentName } from '../config';
-import { GITOPS_DEFAULTS } from '../config/gitops';
+import type { ArgoCdSettings, GitopsInput } from '../config/gitops';
 import { renderEnvironment } from '../constructs/render';
 import { gitops, type TreeChanges } from '../scripts/gitops';
 
@@ -54,6 +54,14 @@ const argoObjects = (out: string, env: string): Obj[] =>
   readdirSync(join(out, env, 'argocd', 'apps')).map((f) => parse(readFileSync(join(out, env, 'argocd', 'apps', f), 'utf8')) as Obj);
 const applications = (out: string, env: string) => argoObjects(out, env).filter((o) => o.kind === 'Application');
 const wave = (o: Obj) => Number(o.metadata.annotations?.[WAVE] ?? 0);
+const settingsOf = (env: EnvironmentName) => loadEnvironments([env])[0].gitops as ArgoCdSettings;
+/** The checked-in inputs with one environment's gitops settings changed. */
+const withGitops = (env: EnvironmentName, change: Record<string, unknown>) => ({
+  ...ENVIRONMENT_INPUTS,
+  [env]: { ...ENVIRONMENT_INPUTS[env], gitops: { ...ENVIRONMENT_INPUTS[env].gitops, ...change } as GitopsInput },
+});
+/** Applied by `pulumi up` before Argo CD exists, so never in the tree. */
+const BOOTSTRAP_CHARTS = ['namespaces', 'priority-classes'];
 
 /** Validates Argo CD objects with the published Argo CD models; they ship as ES modules only, so in a plain Node process. */
 function schemaErrors(objects: readonly Obj[]): (string | null)[] {
@@ -120,27 +128,35 @@ describe('gitops tree', () => {
     expect(readFileSync(join(out, 'dev', 'NOTES.md'), 'utf8')).toBe('kept\n');
   });
 
-  it.each(ENVS)('GIVEN %s WHEN written THEN each manifest and config file of the synth sits in its component directory, once', (env) => {
-    const synthesized = renderEnvironment(loadEnvironments([env])[0]);
-    const tree = readTree(join(out, env));
-    const components = [...synthesized.keys()].filter((p) => p.endsWith('.yaml') && !p.includes('/')).map((p) => p.slice(0, -5));
-    expect(components).toContain('namespaces');
-    expect(components.includes('prometheus-global')).toBe(env === 'prod');
-    for (const c of components) expect(tree.get(`${c}/manifests.yaml`)?.toString()).toBe(synthesized.get(`${c}.yaml`));
-    // Config files: same set and content, each under exactly one component's config/.
-    const configs = [...tree.keys()].filter((p) => /^[^/]+\/config\//.test(p));
-    expect(configs.map((p) => p.replace(/^[^/]+\//, '')).sort()).toEqual(
-      [...synthesized.keys()].filter((p) => p.startsWith('config/')).sort(),
-    );
-    for (const p of configs) expect(tree.get(p)!.toString()).toBe(synthesized.get(p.replace(/^[^/]+\//, '')));
-  });
+  it.each(ENVS)(
+    'GIVEN %s WHEN written THEN each manifest and config file of the synth but the bootstrap charts sits in its component directory, once',
+    (env) => {
+      const synthesized = renderEnvironment(loadEnvironments([env])[0]);
+      const tree = readTree(join(out, env));
+      const all = [...synthesized.keys()].filter((p) => p.endsWith('.yaml') && !p.includes('/')).map((p) => p.slice(0, -5));
+      expect(all).toEqual(expect.arrayContaining(BOOTSTRAP_CHARTS));
+      const components = all.filter((c) => !BOOTSTRAP_CHARTS.includes(c));
+      expect(components.includes('prometheus-global')).toBe(env === 'prod');
+      const directories = new Set([...tree.keys()].map((p) => p.split('/')[0]).filter((d) => d !== 'argocd' && d !== 'NOTES.md'));
+      expect([...directories].sort()).toEqual([...components].sort());
+      for (const c of components) expect(tree.get(`${c}/manifests.yaml`)?.toString()).toBe(synthesized.get(`${c}.yaml`));
+      // Config files: same set and content, each under exactly one component's config/.
+      const configs = [...tree.keys()].filter((p) => /^[^/]+\/config\//.test(p));
+      expect(configs.map((p) => p.replace(/^[^/]+\//, '')).sort()).toEqual(
+        [...synthesized.keys()].filter((p) => p.startsWith('config/')).sort(),
+      );
+      for (const p of configs) expect(tree.get(p)!.toString()).toBe(synthesized.get(p.replace(/^[^/]+\//, '')));
+    },
+  );
 
   it.each(ENVS)(
     'GIVEN %s WHEN the Argo CD objects are read THEN prod syncs by hand and the others sync automatically with prune and self-heal',
     (env) => {
       const objects = [...argoObjects(out, env), parse(readFileSync(join(out, env, 'argocd', 'root.yaml'), 'utf8')) as Obj];
       const apps = objects.filter((o) => o.kind === 'Application');
-      expect(apps.length).toBeGreaterThanOrEqual(13);
+      const components = [...renderEnvironment(loadEnvironments([env])[0]).keys()].filter((p) => /^[^/]+\.yaml$/.test(p));
+      // One per component outside the bootstrap, and the root.
+      expect(apps).toHaveLength(components.length - BOOTSTRAP_CHARTS.length + 1);
       for (const app of apps) {
         if (env === 'prod') expect(app.spec.syncPolicy?.automated).toBeUndefined();
         else expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
@@ -149,23 +165,37 @@ describe('gitops tree', () => {
   );
 
   it.each(ENVS)(
-    'GIVEN %s WHEN sync waves are compared THEN the project, namespaces and priority classes come before anything that starts pods',
+    'GIVEN %s WHEN sync waves are compared THEN the project comes first, then what only configures, then anything that starts pods',
     (env) => {
       const apps = applications(out, env).map((app) => ({
         app,
         kinds: objectsIn(join(out, app.spec.source.path, 'manifests.yaml')).map((o) => o.kind),
       }));
-      const withKind = (kind: string) => apps.filter((a) => a.kinds.includes(kind)).map((a) => wave(a.app));
       const podWaves = apps.filter((a) => a.kinds.some((k) => POD_KINDS.includes(k))).map((a) => wave(a.app));
       const otherWaves = apps.filter((a) => !a.kinds.some((k) => POD_KINDS.includes(k))).map((a) => wave(a.app));
       const project = argoObjects(out, env).find((o) => o.kind === 'AppProject')!;
-      expect(withKind('Namespace')).toHaveLength(1);
-      expect(withKind('PriorityClass')).toHaveLength(1);
       expect(podWaves.length).toBeGreaterThan(5);
+      expect(otherWaves.length).toBeGreaterThan(0);
       expect(wave(project)).toBeLessThan(Math.min(...apps.map((a) => wave(a.app))));
-      expect(withKind('Namespace')[0]).toBeLessThan(withKind('PriorityClass')[0]);
-      // Pods naming a priority class are refused until it exists; configuration (ConfigMaps, RBAC) goes before them too.
+      // ConfigMaps and RBAC of a configuration-only component exist before the pods that read them start.
       expect(Math.max(...otherWaves)).toBeLessThan(Math.min(...podWaves));
+      // Namespaces and priority classes are bootstrap, applied by `pulumi up` before the root Application exists.
+      expect(apps.flatMap((a) => a.kinds).filter((k) => k === 'Namespace' || k === 'PriorityClass')).toEqual([]);
+    },
+  );
+
+  it.each(ENVS)(
+    'GIVEN %s WHEN the volumes in the tree are read THEN every PersistentVolumeClaim survives leaving the tree and its Application being deleted',
+    (env) => {
+      const claims = applications(out, env).flatMap((app) =>
+        objectsIn(join(out, app.spec.source.path, 'manifests.yaml')).filter((o) => o.kind === 'PersistentVolumeClaim'),
+      );
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const claim of claims)
+        expect([claim.metadata.name, claim.metadata.annotations?.['argocd.argoproj.io/sync-options']]).toEqual([
+          claim.metadata.name,
+          'Prune=false,Delete=false',
+        ]);
     },
   );
 
@@ -181,7 +211,9 @@ describe('gitops tree', () => {
           app.metadata.name,
           app.spec.destination.namespace ? [app.spec.destination.namespace] : [],
         ]);
-        expect(app.spec.source.repoURL).toBe(GITOPS_DEFAULTS[env].repoURL);
+        expect(app.spec.source.repoURL).toBe(settingsOf(env).repoURL);
+        // Each environment's Argo CD runs in, and deploys to, its own cluster.
+        expect(app.spec.destination.server).toBe('https://kubernetes.default.svc');
       }
       const byName = new Map(applications(out, env).map((app) => [app.metadata.name, app]));
       expect(byName.get(`${env}-prometheus`)!.spec.destination.namespace).toBe(namespaces.monitoring);
@@ -197,7 +229,7 @@ describe('gitops tree', () => {
     (env) => {
       const project = argoObjects(out, env).find((o) => o.kind === 'AppProject')!;
       const { monitoring, moeLab, mage } = ENVIRONMENT_INPUTS[env].namespaces;
-      expect(project.spec.sourceRepos).toEqual([GITOPS_DEFAULTS[env].repoURL]);
+      expect(project.spec.sourceRepos).toEqual([settingsOf(env).repoURL]);
       expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace).sort()).toEqual(
         ['', mage, moeLab, monitoring].sort(),
       );
@@ -248,8 +280,7 @@ describe('gitops tree changes and bad input', () => {
   });
 
   it('GIVEN the tree lives in a subdirectory of the repository WHEN written there THEN every Argo CD path resolves from the repository root', () => {
-    const gitopsSettings = { ...GITOPS_DEFAULTS, dev: { ...GITOPS_DEFAULTS.dev, rootPath: 'clusters/aws' } };
-    gitops({ outDir: join(out, 'clusters', 'aws'), environments: ['dev'], gitops: gitopsSettings });
+    gitops({ outDir: join(out, 'clusters', 'aws'), environments: ['dev'], inputs: withGitops('dev', { rootPath: 'clusters/aws' }) });
     const apps = applications(join(out, 'clusters', 'aws'), 'dev');
     const root = parse(readFileSync(join(out, 'clusters', 'aws', 'dev', 'argocd', 'root.yaml'), 'utf8')) as Obj;
     expect(root.spec.source.path).toBe('clusters/aws/dev/argocd/apps');
@@ -260,22 +291,56 @@ describe('gitops tree changes and bad input', () => {
   it.each([
     ['rootPath', '../dev', 'gitops.rootPath'],
     ['repoURL', 'http://github.com/moe-lab/gitops.git', 'gitops.repoURL'],
-    ['destinationServer', 'kubernetes.default.svc', 'gitops.destinationServer'],
+    ['chartVersion', 'latest', 'gitops.chartVersion'],
+    ['argocdNamespace', 'monitoring', 'gitops.argocdNamespace'],
   ])('GIVEN %s %s WHEN validated THEN the field is named and nothing is written', (field, value, path) => {
-    const settings = { ...GITOPS_DEFAULTS, staging: { ...GITOPS_DEFAULTS.staging, [field]: value } };
-    expect(() => gitops({ outDir: out, gitops: settings })).toThrow(`environment "staging": ${path}: `);
+    expect(() => gitops({ outDir: out, inputs: withGitops('staging', { [field]: value }) })).toThrow(`environment "staging": ${path}: `);
     expect([...readTree(out).keys()]).toEqual(['README.md']);
   });
 
-  it('GIVEN a prod sync policy Argo CD does not know WHEN written THEN it fails naming the field and nothing is written', () => {
-    const settings = { ...GITOPS_DEFAULTS, prod: { ...GITOPS_DEFAULTS.prod, syncPolicy: { mode: 'auto' } } };
-    expect(() => gitops({ outDir: out, gitops: settings })).toThrow(ConfigError);
-    try {
-      gitops({ outDir: out, gitops: settings });
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^environment "prod": gitops\.syncPolicy\.mode: /)]);
-    }
-    expect([...readTree(out).keys()]).toEqual(['README.md']);
+  it.each([
+    [
+      'a prod sync policy',
+      { syncPolicy: { mode: 'auto' } },
+      /^environment "prod": gitops\.syncPolicy\.mode: mode must be one of automated, manual$/,
+    ],
+    ['a delivery', { delivery: 'flux' }, /^environment "prod": gitops\.delivery: delivery must be one of argocd, pulumi$/],
+  ])(
+    'GIVEN %s the config does not know WHEN written THEN it fails naming the field and the allowed values, and nothing is written',
+    (_, change, message) => {
+      let problems: readonly string[] = [];
+      try {
+        gitops({ outDir: out, inputs: withGitops('prod', change) });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        problems = (error as ConfigError).problems;
+      }
+      expect(problems).toEqual([expect.stringMatching(message)]);
+      expect([...readTree(out).keys()]).toEqual(['README.md']);
+    },
+  );
+
+  it('GIVEN staging delivered by pulumi up WHEN written THEN staging gets no tree and the log says why', () => {
+    const log: string[] = [];
+    const changes = gitops({
+      outDir: out,
+      inputs: { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, gitops: { delivery: 'pulumi' } } },
+      log: (l) => log.push(l),
+    });
+    expect([...changes.keys()].sort()).toEqual(['dev', 'prod']);
+    expect(existsSync(join(out, 'staging'))).toBe(false);
+    expect(log).toContain('staging: delivered by pulumi up; no GitOps tree');
+  });
+
+  it('GIVEN staging has a tree and turns to pulumi delivery WHEN written THEN it is refused, naming the handover, and nothing changes', () => {
+    gitops({ outDir: out });
+    const before = readTree(out);
+    const inputs = { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, gitops: { delivery: 'pulumi' as const } } };
+    expect(() => gitops({ outDir: out, inputs })).toThrow(
+      /environment "staging": gitops\.delivery: pulumi, but .*staging still holds its Argo CD tree; hand the charts over first/,
+    );
+    const after = readTree(out);
+    expect([...after.keys()]).toEqual([...before.keys()]);
   });
 
   it('GIVEN an existing tree and one invalid environment WHEN written THEN the whole old tree is left as it was', () => {

@@ -152,6 +152,18 @@ const BAD_CONFIGS: Array<{ name: string; stack: string; change: Change; line: st
     line: 'gpu-observability:slackApiUrl: must be an https:// URL',
   },
   {
+    name: 'no deploy key for the ssh GitOps repository Argo CD reads',
+    stack: 'staging',
+    change: { values: { gitopsRepoSshKey: undefined } },
+    line: `gpu-observability:gitopsRepoSshKey: missing; set it with \`${setSecret('staging', 'gitopsRepoSshKey')}\``,
+  },
+  {
+    name: 'a public key given as the GitOps deploy key',
+    stack: 'prod',
+    change: { values: { gitopsRepoSshKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample deploy@moe-lab' } },
+    line: /^gpu-observability:gitopsRepoSshKey: must be a private key in PEM form/,
+  },
+  {
     name: 'an unknown key in the project namespace (a typo)',
     stack: 'dev',
     change: { values: { grafanaAdminPasword: 'typo-value' } },

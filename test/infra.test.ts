@@ -2,7 +2,10 @@
 // stack files (Pulumi.<env>.yaml), the synthesized manifests (dist/<env>/) and AWS's rules for IAM and S3.
 import * as pulumi from '@pulumi/pulumi';
 import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadEnvironments } from '../config';
+import type { ArgoCdSettings } from '../config/gitops';
+import { renderGitopsTree } from '../scripts/gitops';
 import { readStackInfra } from '../config/stack-files';
 import { removeDir, synthToTemp } from './helpers/synth-tmp';
 import { CLUSTER_SCOPED_KINDS, loadManifests, podSpecOf, type KubeObject } from './helpers/manifests';
@@ -19,9 +22,14 @@ interface StackInfra {
 const ENVS = ['dev', 'staging', 'prod'] as const;
 const runs = new Map<string, ProgramRun<Program>>();
 
+/** The dev stack with `gitops.delivery: pulumi`: `pulumi up` applies every chart itself. */
+const PULUMI_DEV = 'dev (delivery pulumi)';
+
 beforeAll(async () => {
   for (const env of ENVS) runs.set(env, await runProgram<Program>(env));
-}, 60_000);
+  // Such a stack reads no deploy key: Argo CD is not installed.
+  runs.set(PULUMI_DEV, await runProgram<Program>('dev', { gitops: { delivery: 'pulumi' }, config: { gitopsRepoSshKey: undefined } }));
+}, 80_000);
 
 const run = (env: string) => runs.get(env)!;
 const ofType = (env: string, type: string) => run(env).resources.filter((r) => r.type === type);
@@ -87,18 +95,6 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
     const placement = ofType(env, 'aws:ec2/placementGroup:PlacementGroup');
     expect(placement.map((p) => p.inputs.strategy)).toEqual(efa ? ['cluster'] : []);
     if (efa) expect(input<{ groupName: string }>(template, 'placement').groupName).toBe(placement[0].state.name);
-  });
-
-  it('GIVEN dist WHEN the program runs THEN every Deployment and StatefulSet it deploys has the replicas of the synthesized manifests', () => {
-    const replicas = (objects: KubeObject[]) =>
-      Object.fromEntries(
-        objects
-          .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
-          .map((o) => [identity(o), o.spec?.replicas as number | undefined]),
-      );
-    const expected = replicas(dist(env).map((m) => m.object));
-    expect(Object.keys(expected).length).toBeGreaterThan(0);
-    expect(replicas(deployedObjects(env))).toEqual(expected);
   });
 
   it('GIVEN the environment WHEN the program runs THEN its buckets are moe-lab-backups-<env> and, outside dev, moe-lab-logs-<env>', () => {
@@ -222,22 +218,6 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
     }
   });
 
-  it('GIVEN dist/<env> WHEN the program deploys its ConfigGroups THEN they hold the same objects, in number, kind, namespace and name', () => {
-    const expected = dist(env).map((m) => m.object);
-    const deployed = deployedObjects(env);
-    expect(deployed).toHaveLength(expected.length);
-    expect(countBy(deployed, (o) => o.kind)).toEqual(countBy(expected, (o) => o.kind));
-    expect(deployed.map(identity).sort()).toEqual(expected.map(identity).sort());
-  });
-
-  it('GIVEN dist/<env>/<chart>.yaml WHEN the program deploys that chart THEN its ConfigGroup holds exactly those objects', () => {
-    const byId = (objects: KubeObject[]) => new Map(objects.map((o) => [identity(o), o]));
-    const groups = ofType(env, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => `${g.name}.yaml`).sort()).toEqual([...new Set(dist(env).map((m) => m.file))].sort());
-    const fromFile = (file: string) => dist(env).flatMap((m) => (m.file === file ? [m.object] : []));
-    for (const group of groups) expect(byId(groupObjects(group))).toEqual(byId(fromFile(`${group.name}.yaml`)));
-  });
-
   it('GIVEN the Secrets pods in dist read WHEN the program runs THEN each exists with every key read by secretKeyRef, items or a mounted file path', () => {
     const objects = dist(env).map((m) => m.object);
     const references = secretReferences(objects);
@@ -267,25 +247,99 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
     expect(dependsOn(env, providers[0])).toEqual(expect.arrayContaining(awaited.map((r) => r.urn)));
   });
 
-  it('GIVEN the charts WHEN deployed THEN each waits for the namespaces and for the Secrets, StorageClasses and PriorityClasses its pods use', () => {
+  it('GIVEN Argo CD delivery WHEN the program runs THEN it applies only namespaces and priority classes, and the GitOps tree holds every other object: one owner each', () => {
+    const applied = deployedObjects(env);
+    expect(
+      ofType(env, 'kubernetes:yaml/v2:ConfigGroup')
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(['namespaces', 'priority-classes']);
+    expect(applied.map(identity).sort()).toEqual(
+      dist(env)
+        .filter((m) => ['namespaces.yaml', 'priority-classes.yaml'].includes(m.file))
+        .map((m) => identity(m.object))
+        .sort(),
+    );
+    const tree = [...renderGitopsTree(config, config.gitops as ArgoCdSettings)]
+      .filter(([path]) => path.endsWith('/manifests.yaml'))
+      .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject));
+    const owners = [...applied, ...tree].map(identity);
+    expect(owners.length).toBe(new Set(owners).size);
+    expect(owners.sort()).toEqual(
+      dist(env)
+        .map((m) => identity(m.object))
+        .sort(),
+    );
+  });
+
+  it('GIVEN Argo CD delivery WHEN the program runs THEN it installs the pinned argo-cd chart with an Application health check and a request and limit for every component', () => {
+    const gitops = config.gitops as ArgoCdSettings;
+    const [release] = ofType(env, 'kubernetes:helm.sh/v3:Release');
+    expect(release.inputs).toMatchObject({
+      chart: 'argo-cd',
+      version: gitops.chartVersion,
+      namespace: gitops.argocdNamespace,
+      repositoryOpts: { repo: 'https://argoproj.github.io/argo-helm' },
+    });
+    const values = input<Record<string, { resources?: { requests: object; limits: object } }>>(release, 'values');
+    for (const component of ['controller', 'repoServer', 'server', 'applicationSet', 'notifications', 'redis'])
+      expect([component, Object.keys(values[component]?.resources ?? {}).sort()]).toEqual([component, ['limits', 'requests']]);
+    const cm = (values.configs as unknown as { cm: Record<string, string> }).cm;
+    expect(cm['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health.status');
+  });
+
+  it("GIVEN Argo CD delivery WHEN the program runs THEN the root Application is the tree's root.yaml and waits for Argo CD, the repository key, the foundation, every Secret and StorageClass", () => {
+    const gitops = config.gitops as ArgoCdSettings;
+    const [root] = ofType(env, 'kubernetes:argoproj.io/v1alpha1:Application');
+    const reviewed = parse(renderGitopsTree(config, gitops).get('argocd/root.yaml')!) as Record<string, unknown>;
+    expect({ apiVersion: root.inputs.apiVersion, kind: root.inputs.kind, metadata: root.inputs.metadata, spec: root.inputs.spec }).toEqual(
+      reviewed,
+    );
+    expect(root.inputs.spec).toMatchObject({
+      source: { repoURL: gitops.repoURL, path: `${env}/argocd/apps` },
+      destination: { server: 'https://kubernetes.default.svc', namespace: gitops.argocdNamespace },
+    });
+    const needs = [
+      ...ofType(env, 'kubernetes:helm.sh/v3:Release'),
+      ...ofType(env, 'kubernetes:yaml/v2:ConfigGroup'),
+      ...ofType(env, 'kubernetes:core/v1:Secret'),
+      ...ofType(env, 'kubernetes:storage.k8s.io/v1:StorageClass'),
+    ];
+    expect(needs.length).toBeGreaterThan(8);
+    expect(needs.filter((n) => !dependsOn(env, root).includes(n.urn)).map((n) => `${n.type} ${n.name}`)).toEqual([]);
+  });
+
+  it('GIVEN an ssh GitOps repository WHEN the program runs THEN Argo CD gets it as a repository Secret whose key is secret', () => {
+    const gitops = config.gitops as ArgoCdSettings;
+    const [credentials] = ofType(env, 'kubernetes:core/v1:Secret').filter(
+      (s) =>
+        input<KubeObject['metadata'] & { labels?: Record<string, string> }>(s, 'metadata').labels?.['argocd.argoproj.io/secret-type'] ===
+        'repository',
+    );
+    expect(input<KubeObject['metadata']>(credentials, 'metadata').namespace).toBe(gitops.argocdNamespace);
+    expect(input<Record<string, string>>(credentials, 'stringData')).toEqual({
+      type: 'git',
+      url: gitops.repoURL,
+      sshPrivateKey: TEST_SECRETS.gitopsRepoSshKey,
+    });
+    expect(isSecretPath(credentials, 'stringData.sshPrivateKey')).toBe(true);
+    expect(dependsOn(env, credentials)).toContain(ofType(env, 'kubernetes:helm.sh/v3:Release')[0].urn);
+  });
+
+  it('GIVEN the foundation charts WHEN deployed THEN priority classes and every Secret wait for the namespaces', () => {
     const groups = ofType(env, 'kubernetes:yaml/v2:ConfigGroup');
-    const [namespaces, ...others] = groups.filter((g) => groupObjects(g).some((o) => o.kind === 'Namespace'));
-    expect(others).toEqual([]);
-    const classes = ofType(env, 'kubernetes:storage.k8s.io/v1:StorageClass');
-    for (const group of groups.filter((g) => g !== namespaces)) {
-      const objects = groupObjects(group);
-      const needs = [
-        ...(objects.some((o) => !CLUSTER_SCOPED_KINDS.has(o.kind)) ? [namespaces] : []),
-        ...secretReferences(objects).map((ref) => k8sSecret(env, ref.namespace, ref.name)!),
-        ...objects
-          .flatMap(storageClassesOf)
-          .map((name) => classes.find((c) => input<KubeObject['metadata']>(c, 'metadata').name === name)!),
-        ...objects.flatMap(priorityClassesOf).map((name) => priorityClassGroup(env, name)),
-      ];
-      const missing = needs.filter((n) => !n || !dependsOn(env, group).includes(n.urn)).map((n) => n?.name);
-      expect({ group: group.name, missing }).toEqual({ group: group.name, missing: [] });
-    }
-    for (const secret of ofType(env, 'kubernetes:core/v1:Secret')) expect(dependsOn(env, secret)).toContain(namespaces.urn);
+    const namespaces = groups.find((g) => g.name === 'namespaces')!;
+    expect(
+      dependsOn(
+        env,
+        groups.find((g) => g.name === 'priority-classes')!,
+      ),
+    ).toContain(namespaces.urn);
+    const stackSecrets = ofType(env, 'kubernetes:core/v1:Secret').filter(
+      (s) => input<KubeObject['metadata']>(s, 'metadata').namespace !== (config.gitops as ArgoCdSettings).argocdNamespace,
+    );
+    expect(stackSecrets.length).toBeGreaterThan(3);
+    for (const secret of stackSecrets) expect(dependsOn(env, secret)).toContain(namespaces.urn);
   });
 
   it('GIVEN the environment WHEN the program runs THEN it exports the cluster name, bucket names, role ARNs and the Grafana and Prometheus services', async () => {
@@ -310,6 +364,64 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
   });
 });
 
+describe('Pulumi program, dev with delivery pulumi', () => {
+  const env = 'dev';
+
+  it('GIVEN delivery pulumi WHEN the program runs THEN there is no Argo CD: no Helm release, no Application', () => {
+    expect(ofType(PULUMI_DEV, 'kubernetes:helm.sh/v3:Release')).toEqual([]);
+    expect(ofType(PULUMI_DEV, 'kubernetes:argoproj.io/v1alpha1:Application')).toEqual([]);
+  });
+
+  it('GIVEN dist WHEN `pulumi up` applies the charts THEN every Deployment and StatefulSet it deploys has the replicas of the synthesized manifests', () => {
+    const replicas = (objects: KubeObject[]) =>
+      Object.fromEntries(
+        objects
+          .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+          .map((o) => [identity(o), o.spec?.replicas as number | undefined]),
+      );
+    const expected = replicas(dist(env).map((m) => m.object));
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(replicas(deployedObjects(PULUMI_DEV))).toEqual(expected);
+  });
+
+  it('GIVEN dist/<env> WHEN the program deploys its ConfigGroups THEN they hold the same objects, in number, kind, namespace and name', () => {
+    const expected = dist(env).map((m) => m.object);
+    const deployed = deployedObjects(PULUMI_DEV);
+    expect(deployed).toHaveLength(expected.length);
+    expect(countBy(deployed, (o) => o.kind)).toEqual(countBy(expected, (o) => o.kind));
+    expect(deployed.map(identity).sort()).toEqual(expected.map(identity).sort());
+  });
+
+  it('GIVEN dist/<env>/<chart>.yaml WHEN the program deploys that chart THEN its ConfigGroup holds exactly those objects', () => {
+    const byId = (objects: KubeObject[]) => new Map(objects.map((o) => [identity(o), o]));
+    const groups = ofType(PULUMI_DEV, 'kubernetes:yaml/v2:ConfigGroup');
+    expect(groups.map((g) => `${g.name}.yaml`).sort()).toEqual([...new Set(dist(env).map((m) => m.file))].sort());
+    const fromFile = (file: string) => dist(env).flatMap((m) => (m.file === file ? [m.object] : []));
+    for (const group of groups) expect(byId(groupObjects(group))).toEqual(byId(fromFile(`${group.name}.yaml`)));
+  });
+
+  it('GIVEN the charts WHEN deployed THEN each waits for the namespaces and for the Secrets, StorageClasses and PriorityClasses its pods use', () => {
+    const groups = ofType(PULUMI_DEV, 'kubernetes:yaml/v2:ConfigGroup');
+    const [namespaces, ...others] = groups.filter((g) => groupObjects(g).some((o) => o.kind === 'Namespace'));
+    expect(others).toEqual([]);
+    const classes = ofType(PULUMI_DEV, 'kubernetes:storage.k8s.io/v1:StorageClass');
+    for (const group of groups.filter((g) => g !== namespaces)) {
+      const objects = groupObjects(group);
+      const needs = [
+        ...(objects.some((o) => !CLUSTER_SCOPED_KINDS.has(o.kind)) ? [namespaces] : []),
+        ...secretReferences(objects).map((ref) => k8sSecret(PULUMI_DEV, ref.namespace, ref.name)!),
+        ...objects
+          .flatMap(storageClassesOf)
+          .map((name) => classes.find((c) => input<KubeObject['metadata']>(c, 'metadata').name === name)!),
+        ...objects.flatMap(priorityClassesOf).map((name) => priorityClassGroup(PULUMI_DEV, name)),
+      ];
+      const missing = needs.filter((n) => !n || !dependsOn(PULUMI_DEV, group).includes(n.urn)).map((n) => n?.name);
+      expect({ group: group.name, missing }).toEqual({ group: group.name, missing: [] });
+    }
+    for (const secret of ofType(PULUMI_DEV, 'kubernetes:core/v1:Secret')) expect(dependsOn(PULUMI_DEV, secret)).toContain(namespaces.urn);
+  });
+});
+
 describe('Pulumi program, prod against dev', () => {
   const count = (env: string, type: string) => ofType(env, type).length;
 
@@ -326,15 +438,6 @@ describe('Pulumi program, prod against dev', () => {
       ofType(env, 'aws:ec2/launchTemplate:LaunchTemplate').some((t) => JSON.stringify(t.inputs.networkInterfaces ?? []).includes('"efa"'));
     expect([efa('prod'), efa('dev')]).toEqual([true, false]);
     expect([count('prod', 'aws:ec2/placementGroup:PlacementGroup'), count('dev', 'aws:ec2/placementGroup:PlacementGroup')]).toEqual([1, 0]);
-  });
-
-  it('GIVEN dist WHEN both run THEN the Prometheus StatefulSet replicas follow the environments and differ between dev and prod', () => {
-    const prometheus = (objects: KubeObject[]) =>
-      objects.find((o) => o.kind === 'StatefulSet' && identity(o) === 'StatefulSet/monitoring/prometheus')?.spec?.replicas;
-    const expected = ['dev', 'prod'].map((env) => loadEnvironments([env])[0].prometheus.replicas);
-    expect(expected[0]).not.toBe(expected[1]);
-    expect(['dev', 'prod'].map((env) => prometheus(deployedObjects(env)))).toEqual(expected);
-    expect(['dev', 'prod'].map((env) => prometheus(dist(env).map((m) => m.object)))).toEqual(expected);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { EnvironmentInput } from '../schema';
 import { AGENTS_DEFAULTS } from '../agents';
 import { FEDERATION_DEFAULTS } from '../federation';
+import { GITOPS_DEFAULTS } from '../gitops';
 import { DEFAULT_GPU_NODES } from '../gpu-nodes';
 import { ML_CONFIG_BY_ENVIRONMENT } from '../ml-config';
 import { LOGGING_DEFAULTS } from '../logging';
@@ -46,4 +47,5 @@ export const dev: EnvironmentInput = {
   // The AWS side lives in the Pulumi stack file, which the Pulumi program reads as stack config.
   infra: readStackInfra('dev') as EnvironmentInput['infra'],
   federation: structuredClone(FEDERATION_DEFAULTS.dev),
+  gitops: structuredClone(GITOPS_DEFAULTS.dev),
 };

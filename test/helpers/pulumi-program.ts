@@ -20,6 +20,8 @@ export const TEST_SECRETS = {
   postgresPassword: 'test-postgres-password-6f15',
   redisPassword: 'test-redis-password-03ab',
   grafanaDatabasePassword: 'test-grafana-database-password-e7c2',
+  // Shaped like a key so the program's PEM check passes; not a key.
+  gitopsRepoSshKey: '-----BEGIN OPENSSH PRIVATE KEY-----\ntest-gitops-deploy-key-8c1d\n-----END OPENSSH PRIVATE KEY-----\n',
 } as const;
 export type TestSecretKey = keyof typeof TEST_SECRETS;
 
@@ -50,6 +52,8 @@ export function secretKeysOf(stack: string): TestSecretKey[] {
   ];
   keys.push(env.alerting.receivers.pager.type === 'pagerduty' ? 'pagerdutyRoutingKey' : 'pagerWebhookToken');
   if (env.grafana.database.type === 'postgres') keys.push('grafanaDatabasePassword');
+  // Argo CD reads an ssh GitOps repository with a deploy key.
+  if (env.gitops.delivery === 'argocd' && env.gitops.repoURL.startsWith('git@')) keys.push('gitopsRepoSshKey');
   return keys.sort();
 }
 
@@ -62,6 +66,8 @@ export interface RunOptions {
   readonly secret?: readonly string[];
   /** Keep the stack file's placeholder admin networks instead of replacing them with TEST_ADMIN_CIDR. @default false */
   readonly keepPlaceholders?: boolean;
+  /** The environment's `gitops` settings as the program sees them. @default - the checked-in ones */
+  readonly gitops?: unknown;
 }
 
 export interface ResourceRecord {
@@ -225,6 +231,12 @@ export async function attemptProgram<Program = Record<string, unknown>>(
   );
 
   jest.resetModules();
+  // The program reads the checked-in environment config: a variant replaces the stack's defaults in a fresh module.
+  if (options.gitops !== undefined)
+    jest.doMock('../../config/gitops', () => {
+      const actual = jest.requireActual<typeof import('../../config/gitops')>('../../config/gitops');
+      return { ...actual, GITOPS_DEFAULTS: { ...actual.GITOPS_DEFAULTS, [stack]: options.gitops } };
+    });
   // Internal to the SDK (left out of its typings): resolves once no registration is in flight.
   const settled = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   try {
@@ -234,6 +246,8 @@ export async function attemptProgram<Program = Record<string, unknown>>(
   } catch (error) {
     await settled();
     return { ok: false, error, resources, dependencies, calls };
+  } finally {
+    jest.dontMock('../../config/gitops');
   }
 }
 
