@@ -49,6 +49,8 @@ export function argoCdValues() {
     applicationSet: { resources: resources(['50m', '250m'], ['64Mi', '256Mi']) },
     notifications: { resources: resources(['50m', '250m'], ['64Mi', '256Mi']) },
     redis: { resources: resources(['50m', '250m'], ['64Mi', '256Mi']) },
+    // The Job that writes the Redis password on install.
+    redisSecretInit: { resources: resources(['10m', '100m'], ['32Mi', '64Mi']) },
   };
 }
 

@@ -282,7 +282,8 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
       repositoryOpts: { repo: 'https://argoproj.github.io/argo-helm' },
     });
     const values = input<Record<string, { resources?: { requests: object; limits: object } }>>(release, 'values');
-    for (const component of ['controller', 'repoServer', 'server', 'applicationSet', 'notifications', 'redis'])
+    // Every component of the argo-cd 9.x chart that runs a pod (its values.yaml), the install-time Job included.
+    for (const component of ['controller', 'repoServer', 'server', 'applicationSet', 'notifications', 'redis', 'redisSecretInit'])
       expect([component, Object.keys(values[component]?.resources ?? {}).sort()]).toEqual([component, ['limits', 'requests']]);
     const cm = (values.configs as unknown as { cm: Record<string, string> }).cm;
     expect(cm['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health.status');

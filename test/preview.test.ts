@@ -6,25 +6,26 @@ import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from '../config';
 import { parseArgs } from '../scripts/preview';
 import { compareEnvironment } from '../scripts/preview/compare';
 import { environmentMarkdown, summaryMarkdown } from '../scripts/preview/markdown';
+import { durationSeconds, quantityBytes, sizeBytes } from '../scripts/preview/quantities';
 import { exitCodeFor } from '../scripts/preview/risks';
 import { changedLineCount, diffObject, MAX_FIELD_LINES } from '../scripts/preview/tree-diff';
 import type { EnvironmentReport } from '../scripts/preview/types';
+import { dependencyPlan } from '../scripts/preview/worktree';
 import { TRAINING } from '../rules/thresholds';
+import { linesOf, section } from './helpers/preview-report';
 import { editAlert, editEach, editObject, removePanel, renderAll, renderWithThresholds, type Rendering } from './helpers/preview-variants';
 
 const base = renderAll();
 const compareAll = (head: Rendering): EnvironmentReport[] =>
   [...base.keys()].filter((env) => head.has(env)).map((env) => compareEnvironment(env, base.get(env)!, head.get(env)!));
-const linesOf = (text: string) => text.split('\n');
-/** The lines of one `### Title` section of a Markdown report, up to the next blank line. */
-function section(markdown: string, title: string): string[] {
-  const lines = linesOf(markdown);
-  const start = lines.indexOf(`### ${title}`);
-  if (start < 0) return [];
-  const end = lines.indexOf('', start);
-  return lines.slice(start + 1, end < 0 ? undefined : end);
-}
 const summaryOf = (reports: EnvironmentReport[]) => summaryMarkdown(reports, 'Preview');
+/** prod's base files with `edit` applied, compared with the base. */
+const prodOnly = (edit: (files: Map<string, string>) => void) => {
+  const head = new Map([['prod', new Map(base.get('prod')!)]]);
+  edit(head.get('prod')!);
+  return compareAll(head);
+};
+const risksOf = (reports: EnvironmentReport[]) => section(environmentMarkdown(reports[0]), 'Risks');
 /** Panels whose own JSON (children aside) contains `needle`, by title. */
 function panelsContaining(dashboard: string, needle: RegExp): string[] {
   const titles: string[] = [];
@@ -140,13 +141,6 @@ describe('GIVEN a head without the alert GPUMemoryUsageHigh', () => {
 });
 
 describe('GIVEN other risky heads', () => {
-  const prodOnly = (edit: (files: Map<string, string>) => void) => {
-    const head = new Map([['prod', new Map(base.get('prod')!)]]);
-    edit(head.get('prod')!);
-    return compareAll(head);
-  };
-  const risksOf = (reports: EnvironmentReport[]) => section(environmentMarkdown(reports[0]), 'Risks');
-
   it('WHEN the critical GPUMemoryUsageHigh becomes a warning THEN the downgrade is a risk and the severity change an alert line', () => {
     expect(base.get('prod')!.get('config/rules/moe-training.yml')).toMatch(/alert: GPUMemoryUsageHigh\n(?:.*\n){3}\s+severity: critical\n/);
     const reports = prodOnly((files) =>
@@ -226,6 +220,168 @@ describe('GIVEN other risky heads', () => {
       '- Time interval maintenance-window: sunday 02:00–04:00 UTC → saturday 02:00–04:00 UTC',
     ]);
     expect(exitCodeFor(reports, true)).toBe(0);
+  });
+});
+
+describe('GIVEN sizes and durations as Kubernetes and Prometheus spell them', () => {
+  it('THEN one amount spelled differently reads the same (Kubernetes quantities, Prometheus base-2 sizes and durations)', () => {
+    expect(quantityBytes('5Ti')).toBe(5 * 2 ** 40);
+    expect(quantityBytes('5120Gi')).toBe(quantityBytes('5Ti'));
+    expect(quantityBytes('1e9')).toBe(quantityBytes('1G'));
+    expect(quantityBytes('.5Ki')).toBe(512);
+    expect(sizeBytes('80GiB')).toBe(sizeBytes('81920MB'));
+    expect(sizeBytes('1GB512MB')).toBe(1.5 * 2 ** 30);
+    expect(durationSeconds('1d12h')).toBe(36 * 3600);
+  });
+
+  it('THEN misspelled values are unreadable (NaN), never a number that could compare as smaller or larger', () => {
+    const unreadable = (read: (text: string) => number, texts: string[]) => texts.filter((text) => !Number.isNaN(read(text)));
+    expect(unreadable(quantityBytes, ['20Gb', '20 Gi', '5TB', 'Gi', '', '(none)'])).toEqual([]);
+    expect(unreadable(sizeBytes, ['80G', '80 GB', '1gb', 'GB', 'iB', ''])).toEqual([]);
+    expect(unreadable(durationSeconds, ['30 days', '12h1d', '1.5d', 'd', ''])).toEqual([]);
+  });
+});
+
+describe('GIVEN heads whose sizes or durations the preview cannot read', () => {
+  it('WHEN a PVC request is respelled 5Ti → 5TB (not a Kubernetes quantity) THEN that is a risk asking for a check by hand', () => {
+    const reports = prodOnly((files) =>
+      editObject(files, 'moe-lab-storage.yaml', 'PersistentVolumeClaim', 'moe-checkpoints', (pvc) => {
+        expect(pvc.spec.resources.requests.storage).toBe('5Ti');
+        pvc.spec.resources.requests.storage = '5TB';
+      }),
+    );
+    expect(risksOf(reports)).toEqual([
+      '- Cannot compare: PVC moe-lab/moe-checkpoints storage 5Ti → 5TB: "5TB" is not a Kubernetes quantity, so a shrink cannot be ruled out; compare by hand',
+    ]);
+    expect(section(environmentMarkdown(reports[0]), 'Prometheus retention and storage')).toEqual([
+      '- PVC moe-lab/moe-checkpoints: storage 5Ti → 5TB',
+    ]);
+    expect(exitCodeFor(reports, true)).toBe(2);
+  });
+
+  it('WHEN the same request is respelled 5Ti → 5120Gi THEN it is listed but no risk, since both read the same', () => {
+    const reports = prodOnly((files) =>
+      editObject(
+        files,
+        'moe-lab-storage.yaml',
+        'PersistentVolumeClaim',
+        'moe-checkpoints',
+        (pvc) => (pvc.spec.resources.requests.storage = '5120Gi'),
+      ),
+    );
+    expect(risksOf(reports)).toEqual(['None.']);
+  });
+
+  it('WHEN retention.time becomes "30 days" and retention.size the same size as GiB THEN only the unreadable time is a risk', () => {
+    const reports = prodOnly((files) =>
+      editObject(files, 'prometheus.yaml', 'StatefulSet', 'prometheus', (set) => {
+        const container = set.spec.template.spec.containers.find((c: { name: string }) => c.name === 'prometheus');
+        const args = container.args as string[];
+        expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=81920MB']));
+        container.args = args.map((arg) =>
+          arg
+            .replace('--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.time=30 days')
+            .replace('--storage.tsdb.retention.size=81920MB', '--storage.tsdb.retention.size=80GiB'),
+        );
+      }),
+    );
+    expect(risksOf(reports)).toEqual([
+      '- Cannot compare: prometheus: retention.time 30d → 30 days: "30 days" is not a Prometheus duration, so a reduction cannot be ruled out; compare by hand',
+    ]);
+  });
+});
+
+describe('GIVEN heads that change the volumeClaimTemplates of prod’s Prometheus StatefulSet (data: 100Gi, gp3, ReadWriteOnce)', () => {
+  const RECREATE =
+    'Kubernetes refuses to update this field: the apply fails until the StatefulSet is deleted and recreated ' +
+    '(kubectl delete --cascade=orphan keeps its pods and claims), and existing claims keep their old size, class and access modes';
+  type Template = {
+    metadata: { name: string };
+    spec: { storageClassName: string; accessModes: string[]; resources: { requests: { storage: string } } };
+  };
+  const withTemplates = (edit: (templates: Template[]) => void) =>
+    prodOnly((files) =>
+      editObject(files, 'prometheus.yaml', 'StatefulSet', 'prometheus', (set) => {
+        const [data] = set.spec.volumeClaimTemplates as Template[];
+        expect([data.metadata.name, data.spec.resources.requests.storage, data.spec.storageClassName, data.spec.accessModes]).toEqual([
+          'data',
+          '100Gi',
+          'gp3',
+          ['ReadWriteOnce'],
+        ]);
+        edit(set.spec.volumeClaimTemplates);
+      }),
+    );
+
+  it('WHEN its storage shrinks to 50Gi THEN that is one risk saying the set must be recreated, not also "Storage shrunk"', () => {
+    const reports = withTemplates(([data]) => (data.spec.resources.requests.storage = '50Gi'));
+    expect(risksOf(reports)).toEqual([
+      `- StatefulSet monitoring/prometheus: volumeClaimTemplates changed (data: storage 100Gi → 50Gi (smaller)). ${RECREATE}`,
+    ]);
+    expect(section(environmentMarkdown(reports[0]), 'Prometheus retention and storage')).toEqual([
+      '- StatefulSet monitoring/prometheus volumeClaimTemplate data: storage 100Gi → 50Gi',
+    ]);
+    expect(exitCodeFor(reports, true)).toBe(2);
+  });
+
+  it('WHEN its storage grows to 200Gi THEN that is a risk too, since the apply fails all the same', () => {
+    const reports = withTemplates(([data]) => (data.spec.resources.requests.storage = '200Gi'));
+    expect(reports[0].risks).toEqual([
+      {
+        kind: 'claim-templates-changed',
+        text: `StatefulSet monitoring/prometheus: volumeClaimTemplates changed (data: storage 100Gi → 200Gi (larger)). ${RECREATE}`,
+      },
+    ]);
+  });
+
+  it('WHEN its storage class and access mode change THEN one risk names both', () => {
+    const reports = withTemplates(([data]) => {
+      data.spec.storageClassName = 'gp2';
+      data.spec.accessModes = ['ReadWriteOncePod'];
+    });
+    expect(risksOf(reports)).toEqual([
+      `- StatefulSet monitoring/prometheus: volumeClaimTemplates changed (data: accessModes[0] ReadWriteOnce → ReadWriteOncePod; data: storageClassName gp3 → gp2). ${RECREATE}`,
+    ]);
+  });
+
+  it('WHEN the template is removed THEN that is the one risk, not "Storage deleted": its claims stay', () => {
+    const reports = withTemplates((templates) => templates.splice(0, 1));
+    expect(risksOf(reports)).toEqual([`- StatefulSet monitoring/prometheus: volumeClaimTemplates changed (data removed). ${RECREATE}`]);
+  });
+
+  it('WHEN the storage is respelled "100Gb" THEN the one risk says the size cannot be read', () => {
+    const reports = withTemplates(([data]) => (data.spec.resources.requests.storage = '100Gb'));
+    expect(risksOf(reports)).toEqual([
+      `- StatefulSet monitoring/prometheus: volumeClaimTemplates changed (data: storage 100Gi → 100Gb (cannot be read; compare by hand)). ${RECREATE}`,
+    ]);
+  });
+
+  it('WHEN the whole StatefulSet is removed THEN its template’s storage is reported deleted, and no recreate risk', () => {
+    const reports = prodOnly((files) => editObject(files, 'prometheus.yaml', 'StatefulSet', 'prometheus', 'remove'));
+    expect(reports[0].risks.map((risk) => risk.kind)).not.toContain('claim-templates-changed');
+    expect(risksOf(reports)).toContain('- Storage deleted: StatefulSet monitoring/prometheus volumeClaimTemplate data (100Gi)');
+  });
+});
+
+describe('GIVEN the package-lock.json of the base ref and of the working tree', () => {
+  const lock = (text: string) => Buffer.from(text, 'utf8');
+
+  it('WHEN their bytes are identical THEN the base worktree links the working tree’s node_modules and says nothing', () => {
+    expect(dependencyPlan(lock('{"lockfileVersion":3}\n'), lock('{"lockfileVersion":3}\n'))).toEqual({ action: 'link' });
+  });
+
+  it('WHEN they differ, even by a final newline, or the working tree has none THEN the base runs npm ci and says why', () => {
+    for (const head of [lock('{"lockfileVersion":3}'), lock('{"lockfileVersion":2}\n'), undefined]) {
+      const plan = dependencyPlan(lock('{"lockfileVersion":3}\n'), head);
+      expect(plan.action).toBe('install');
+      expect(plan.note).toMatch(/package-lock\.json differs.*npm ci/);
+    }
+  });
+
+  it('WHEN the base has none THEN npm ci could not run there, so it links node_modules and says so', () => {
+    const plan = dependencyPlan(undefined, lock('{"lockfileVersion":3}\n'));
+    expect(plan.action).toBe('link');
+    expect(plan.note).toMatch(/base has no package-lock\.json.*node_modules/);
   });
 });
 

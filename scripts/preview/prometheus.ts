@@ -1,43 +1,17 @@
-// Prometheus retention (the TSDB flags of every container that sets them) and the size of every
-// persistent volume claim, standalone or a StatefulSet's template; plus scrape jobs per Prometheus config.
+// Prometheus retention (the TSDB flags of every container that sets them), persistent storage
+// (claim sizes and StatefulSet claim templates, see storage.ts) and scrape jobs per Prometheus config.
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import { durationSeconds as configDurationSeconds } from '../../config/quantities';
 import { arrayAt, at, isRecord, objectsOfKind, podSpecOf } from './objects';
+import { compareMeasures, durationSeconds, sizeBytes, unreadableRisk } from './quantities';
+import { compareClaims, compareClaimTemplates } from './storage';
 import { WORKLOAD_KINDS } from './workloads';
 import type { ObjectIndex, Risk, SemanticChange } from './types';
 
 const RETENTION_FLAGS = ['--storage.tsdb.retention.time', '--storage.tsdb.retention.size'] as const;
 /** Prometheus keeps 15 days when no retention flag is given; no size flag means no size limit. */
 const DEFAULT_RETENTION_SECONDS = 15 * 86400;
-
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
-const QUANTITY_UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-};
-
-/** Prometheus durations (`30d`, `1d12h`), in seconds; NaN when unreadable (the config's converter trusts its input). */
-export function durationSeconds(text: string): number {
-  return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text) ? configDurationSeconds(text) : NaN;
-}
-
-/** Prometheus sizes (`81920MB`, powers of 1024), in bytes; NaN when unreadable. */
-export const sizeBytes = (text: string) =>
-  ((m) => (m ? Number(m[1]) * SIZE_UNITS[m[2]] : NaN))(/^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB)$/.exec(text));
-
-/** Kubernetes quantities (`100Gi`, `5Ti`), in bytes; NaN when unreadable. */
-export const quantityBytes = (text: string) =>
-  ((m) => (m && m[2] in QUANTITY_UNITS ? Number(m[1]) * QUANTITY_UNITS[m[2]] : NaN))(/^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(text));
+const DEFAULT = '(default)';
 
 function retentionOf(index: ObjectIndex): Map<string, Map<string, string>> {
   const found = new Map<string, Map<string, string>>();
@@ -65,47 +39,18 @@ function compareRetention(base: ObjectIndex, head: ObjectIndex, changes: string[
       const [a, b] = [old.get(flag), now.get(flag)];
       if (a === b) continue;
       const short = flag.replace('--storage.tsdb.', '');
-      const line = `${name}: ${short} ${a ?? '(default)'} → ${b ?? '(default)'}`;
+      const line = `${name}: ${short} ${a ?? DEFAULT} → ${b ?? DEFAULT}`;
       changes.push(line);
-      const measure = flag.endsWith('time')
-        ? (v?: string) => (v === undefined ? DEFAULT_RETENTION_SECONDS : durationSeconds(v))
-        : (v?: string) => (v === undefined ? Infinity : sizeBytes(v));
-      if (measure(b) < measure(a)) risks.push({ kind: 'retention-reduced', text: `Retention reduced: ${line}` });
+      const time = flag.endsWith('time');
+      const measure = time
+        ? (v: string) => (v === DEFAULT ? DEFAULT_RETENTION_SECONDS : durationSeconds(v))
+        : (v: string) => (v === DEFAULT ? Infinity : sizeBytes(v));
+      const { smaller, unreadable } = compareMeasures(a ?? DEFAULT, b ?? DEFAULT, measure);
+      if (unreadable.length > 0)
+        risks.push(unreadableRisk(line, unreadable, time ? 'a Prometheus duration' : 'a Prometheus size', 'a reduction'));
+      else if (smaller) risks.push({ kind: 'retention-reduced', text: `Retention reduced: ${line}` });
     }
   }
-}
-
-/** Requested storage of every claim: `PVC ns/name` and `StatefulSet ns/name volumeClaimTemplate x`. */
-function claimsOf(index: ObjectIndex): Map<string, string> {
-  const claims = new Map<string, string>();
-  for (const [, { object }] of index) {
-    const where = `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-    if (object.kind === 'PersistentVolumeClaim') claims.set(`PVC ${where}`, String(at(object, 'spec', 'resources', 'requests', 'storage')));
-    if (object.kind === 'StatefulSet') {
-      for (const template of arrayAt(object, 'spec', 'volumeClaimTemplates'))
-        claims.set(
-          `StatefulSet ${where} volumeClaimTemplate ${String(at(template, 'metadata', 'name'))}`,
-          String(at(template, 'spec', 'resources', 'requests', 'storage')),
-        );
-    }
-  }
-  return new Map([...claims].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function compareClaims(base: ObjectIndex, head: ObjectIndex, changes: string[], risks: Risk[]) {
-  const [before, after] = [claimsOf(base), claimsOf(head)];
-  for (const [claim, size] of before) {
-    const now = after.get(claim);
-    if (now === undefined) {
-      changes.push(`${claim}: removed (was ${size})`);
-      risks.push({ kind: 'storage-deleted', text: `Storage deleted: ${claim} (${size})` });
-    } else if (now !== size) {
-      changes.push(`${claim}: storage ${size} → ${now}`);
-      if (quantityBytes(now) < quantityBytes(size))
-        risks.push({ kind: 'storage-shrunk', text: `Storage shrunk: ${claim} ${size} → ${now}` });
-    }
-  }
-  for (const [claim, size] of after) if (!before.has(claim)) changes.push(`${claim}: added (${size})`);
 }
 
 const isPrometheusConfig = (path: string) => /^config\/(?:[^/]+\/)?prometheus\.yml$/.test(path);
@@ -144,6 +89,7 @@ export function comparePrometheus(
   const risks: Risk[] = [];
   compareRetention(baseIndex, headIndex, lines, risks);
   compareClaims(baseIndex, headIndex, lines, risks);
+  compareClaimTemplates(baseIndex, headIndex, risks);
   compareScrapeConfigs(base, head, lines);
   return { changes: lines.map((text): SemanticChange => ({ section: 'prometheus', text })), risks };
 }

@@ -12,7 +12,16 @@ export interface SemanticChange {
 }
 
 export type RiskKind =
-  'alert-removed' | 'critical-downgraded' | 'retention-reduced' | 'storage-shrunk' | 'storage-deleted' | 'secret-ref-changed';
+  | 'alert-removed'
+  | 'critical-downgraded'
+  | 'retention-reduced'
+  | 'storage-shrunk'
+  | 'storage-deleted'
+  | 'secret-ref-changed'
+  /** A changed size or duration the preview cannot read, so it cannot tell whether it shrank. */
+  | 'quantity-unreadable'
+  /** A StatefulSet's volumeClaimTemplates changed: Kubernetes refuses the update, the set must be recreated. */
+  | 'claim-templates-changed';
 
 export interface Risk {
   readonly kind: RiskKind;
