@@ -91,7 +91,7 @@ interface ObjectLike {
 const privateKey = (value: string) =>
   /^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\n?$/.test(value)
     ? undefined
-    : 'must be a private key in PEM form (-----BEGIN OPENSSH PRIVATE KEY----- …), e.g. `pulumi config set --secret gitopsRepoSshKey < key`';
+    : 'must be a private key in PEM form, its BEGIN and END lines included, e.g. `pulumi config set --secret gitopsRepoSshKey < key`';
 
 /** The read-only deploy key Argo CD reads an ssh GitOps repository with; https repositories need none. */
 export const GITOPS_SSH_KEY = secret('gitopsRepoSshKey', privateKey);
