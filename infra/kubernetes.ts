@@ -66,11 +66,11 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     const withProvider = { parent: this, provider: this.provider };
 
-    const foundation: pulumi.Resource[] = [];
+    const foundation: k8s.yaml.v2.ConfigGroup[] = [];
     const group = (chart: ChartObjects, dependsOn: pulumi.Resource[]) =>
       new k8s.yaml.v2.ConfigGroup(chart.component, { objs: chart.objects }, { ...withProvider, dependsOn });
-    const foundationGroups = args.charts.filter((c) => args.foundationCharts.includes(c.component));
-    for (const chart of foundationGroups) foundation.push(group(chart, [...foundation]));
+    const foundationCharts = args.charts.filter((c) => args.foundationCharts.includes(c.component));
+    for (const chart of foundationCharts) foundation.push(group(chart, [...foundation]));
 
     const prerequisites = [
       ...Object.entries(storageClasses(args.efsFileSystemId)).map(
@@ -79,7 +79,8 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       ...args.secrets.map((spec) => this.secret(spec, args.values, foundation)),
     ];
     const bootstrap = [...foundation, ...prerequisites];
-    const others = args.charts.filter((c) => !args.foundationCharts.includes(c.component));
+    const others = args.charts.filter((c) => !foundationCharts.includes(c));
+    const applied = args.gitops.delivery === 'pulumi' ? args.charts : foundationCharts;
     const workloads = args.gitops.delivery === 'pulumi' ? others.map((chart) => group(chart, bootstrap)) : [];
     if (args.gitops.delivery === 'argocd')
       this.argoCd = new ArgoCd(
@@ -87,9 +88,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         { environment: args.environment, settings: args.gitops, sshPrivateKey: args.gitopsSshKey, bootstrap },
         { parent: this, provider: this.provider },
       );
-    this.groups = [...(foundation as k8s.yaml.v2.ConfigGroup[]), ...workloads];
-    const applied =
-      args.gitops.delivery === 'pulumi' ? args.charts : args.charts.filter((c) => args.foundationCharts.includes(c.component));
+    this.groups = [...foundation, ...workloads];
     this.registerOutputs({ components: applied.map((c) => c.component), delivery: args.gitops.delivery });
   }
 

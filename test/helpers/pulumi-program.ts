@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isEnvironmentName, loadEnvironments } from '../../config';
+import { isSshRepo } from '../../config/gitops';
 import { INFRA_CONFIG_KEY, projectRoot, PULUMI_PROJECT, readStackConfig } from '../../config/stack-files';
 
 /** One value per secret config key any stack may read; each is distinct so a leak names its source. */
@@ -53,7 +54,7 @@ export function secretKeysOf(stack: string): TestSecretKey[] {
   keys.push(env.alerting.receivers.pager.type === 'pagerduty' ? 'pagerdutyRoutingKey' : 'pagerWebhookToken');
   if (env.grafana.database.type === 'postgres') keys.push('grafanaDatabasePassword');
   // Argo CD reads an ssh GitOps repository with a deploy key.
-  if (env.gitops.delivery === 'argocd' && env.gitops.repoURL.startsWith('git@')) keys.push('gitopsRepoSshKey');
+  if (env.gitops.delivery === 'argocd' && isSshRepo(env.gitops.repoURL)) keys.push('gitopsRepoSshKey');
   return keys.sort();
 }
 
