@@ -1,5 +1,5 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX, FEDERATION_INTERVAL } from '../constructs/federation-config';
+import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX, FEDERATION_INTERVAL } from '../constructs/config-files/federation-config';
 import { catalogByName, type MetricUnit } from '../rules/catalog';
 import { FRESHNESS_SERIES } from '../rules/groups/federation';
 import { FLEET, INFERENCE } from '../rules/thresholds';

@@ -5,7 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { isSshRepo, type ArgoCdSettings } from '../config/gitops';
-import { rootApplication } from '../constructs/argocd';
+import { rootApplication } from '../constructs/assembly/argocd';
 
 export const ARGO_HELM_REPO = 'https://argoproj.github.io/argo-helm';
 /** Secret label Argo CD finds repository credentials by. */

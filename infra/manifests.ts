@@ -2,8 +2,8 @@
 // dist/<env>/, so the cluster gets exactly what the GitOps tree and the PR preview show.
 import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config';
-import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/environment';
-import { sortObjects } from '../constructs/render';
+import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/assembly/environment';
+import { sortObjects } from '../constructs/assembly/render';
 
 export interface KubeObject {
   apiVersion: string;

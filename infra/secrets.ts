@@ -2,8 +2,8 @@
 // comes from. Names and namespaces come from the environment config; key names from the constructs
 // that read them, so a renamed key cannot drift from the Secret the program creates.
 import { isSshRepo } from '../config/gitops';
-import { SECRET_KEYS } from '../constructs/alertmanager-receivers';
-import { podTemplateOf } from '../constructs/pod-template';
+import { SECRET_KEYS } from '../constructs/config-files/alertmanager-receivers';
+import { podTemplateOf } from '../constructs/k8s/pod-template';
 
 /** A value from Pulumi stack config: `secret` ones must be set with `--secret`; plain ones may default. */
 export type ConfigValue =

@@ -3,7 +3,7 @@
 // standard cdk8s tooling (synth, validation plugins) working on the same constructs.
 import { App, YamlOutputType } from 'cdk8s';
 import { ConfigError, loadEnvironments } from '../config';
-import { buildEnvironment } from '../constructs/environment';
+import { buildEnvironment } from '../constructs/assembly/environment';
 
 export function buildCdk8sApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });

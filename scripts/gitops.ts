@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentConfig } from '../config';
 import type { ArgoCdSettings } from '../config/gitops';
-import { renderArgoCd, type ComponentObjects } from '../constructs/argocd';
-import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/environment';
-import { renderManifest } from '../constructs/render';
+import { renderArgoCd, type ComponentObjects } from '../constructs/assembly/argocd';
+import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/assembly/environment';
+import { renderManifest } from '../constructs/assembly/render';
 
 /** A directory of <env>/ holding this file is a component directory, generated as a whole. */
 export const MANIFEST = 'manifests.yaml';

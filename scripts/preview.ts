@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError, ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironments } from '../config';
-import { renderEnvironment } from '../constructs/render';
+import { renderEnvironment } from '../constructs/assembly/render';
 import { compareEnvironment } from './preview/compare';
 import { environmentMarkdown, summaryMarkdown } from './preview/markdown';
 import { exitCodeFor } from './preview/risks';

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { SERVICE_ACCOUNT_DIR } from '../constructs/scrape-jobs';
+import { SERVICE_ACCOUNT_DIR } from '../constructs/config-files/scrape-jobs';
 
 /** A file_sd target group: what Kubernetes discovery would have produced, `__meta_kubernetes_*` labels included. */
 export interface TargetGroup {

@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments } from '../config';
 import { describeCapacity } from '../config/capacity';
-import { renderEnvironment } from '../constructs/render';
+import { renderEnvironment } from '../constructs/assembly/render';
 
 export interface SynthOptions {
   readonly environments?: readonly string[];

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { podTemplateOf } from '../../constructs/pod-template';
+import { podTemplateOf } from '../../constructs/k8s/pod-template';
 import type { KubeObject, ObjectIndex, ObjectKey } from './types';
 
 export const objectKey = (o: KubeObject): ObjectKey =>

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadEnvironments } from '../../config';
-import { renderEnvironment } from '../../constructs/render';
+import { renderEnvironment } from '../../constructs/assembly/render';
 import { withTestScrapeInterval } from '../helpers/alerting';
 import { freePort, startProcess, waitFor, type StartedProcess } from '../helpers/processes';
 import { discoveredPod, startPrometheus } from '../helpers/prometheus-server';

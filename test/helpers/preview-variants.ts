@@ -3,7 +3,7 @@
 // a rendered file is the same change as far as it can tell.
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
-import { renderEnvironment } from '../../constructs/render';
+import { renderEnvironment } from '../../constructs/assembly/render';
 import type * as THRESHOLDS from '../../rules/thresholds';
 
 export type Rendering = Map<string, Map<string, string>>;
@@ -20,7 +20,7 @@ export function renderWithThresholds(change: (thresholds: Thresholds) => void): 
   jest.isolateModules(() => {
     change(jest.requireActual<Thresholds>('../../rules/thresholds'));
     const config = jest.requireActual<typeof import('../../config')>('../../config');
-    const render = jest.requireActual<typeof import('../../constructs/render')>('../../constructs/render');
+    const render = jest.requireActual<typeof import('../../constructs/assembly/render')>('../../constructs/assembly/render');
     rendering = new Map(config.loadEnvironments().map((env) => [env.name, render.renderEnvironment(env)]));
   });
   return rendering!;

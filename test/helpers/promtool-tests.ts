@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { AlertLinks } from '../../rules';
-import type { RuleTestCase } from '../rule-cases';
+import type { RuleTestCase } from '../rules/cases';
 
 /**
  * A promtool unit-test file for `cases`. runbook_url and dashboard_url are spelled out here from

@@ -1,0 +1,48 @@
+// The import rules that keep the layers honest (README "Layout"). Lowest first:
+//   contracts → config → rules → dashboards → constructs → infra, scripts
+// A file may import from its own layer and the layers below it, never from one above; no circles.
+// When a rule fails, move the shared name down to contracts/ rather than adding an exception.
+const LAYERS = ['contracts', 'config', 'rules', 'dashboards', 'constructs', ['infra', 'scripts']];
+
+const folders = (layer) => (Array.isArray(layer) ? layer : [layer]);
+const pattern = (names) => `^(${names.join('|')})/`;
+
+/** For each layer, a rule forbidding imports of every layer above it. */
+const upwardImports = LAYERS.slice(0, -1).map((layer, index) => {
+  const above = LAYERS.slice(index + 1).flatMap(folders);
+  return {
+    name: `no-upward-import-from-${folders(layer).join('-')}`,
+    comment: `${folders(layer).join(', ')} may not import ${above.join(', ')}: they sit above it`,
+    severity: 'error',
+    from: { path: pattern(folders(layer)) },
+    to: { path: pattern(above) },
+  };
+});
+
+/** infra/ and scripts/ share the top layer but are separate programs: neither imports the other. */
+const siblings = [
+  { name: 'no-import-of-scripts-from-infra', severity: 'error', from: { path: '^infra/' }, to: { path: '^scripts/' } },
+  { name: 'no-import-of-infra-from-scripts', severity: 'error', from: { path: '^scripts/' }, to: { path: '^infra/' } },
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    ...upwardImports,
+    ...siblings,
+    {
+      name: 'no-circular',
+      comment: 'an import circle: the files depend on each other, so neither can be read or changed alone',
+      severity: 'error',
+      from: { path: pattern(LAYERS.flatMap(folders)) },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports count: they couple the layers just the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(node_modules|build|dist|cdk8s.out)/' },
+  },
+};
