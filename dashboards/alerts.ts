@@ -1,6 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { JOBS } from '../rules/selectors';
+import { JOBS } from '../contracts/jobs';
 import { PRIORITIES, SEVERITIES, type Priority, type Severity } from '../rules/types';
 import { stackDashboard } from './lib/dashboard';
 import { statPanel, timeseriesPanel, type Threshold } from './lib/panels';

@@ -1,5 +1,4 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX, FEDERATION_INTERVAL } from '../constructs/config-files/federation-config';
 import { catalogByName, type MetricUnit } from '../rules/catalog';
 import { FRESHNESS_SERIES } from '../rules/groups/federation';
 import { FLEET, INFERENCE } from '../rules/thresholds';
@@ -8,6 +7,7 @@ import { GLOBAL_PROMETHEUS_DATASOURCE } from './lib/datasources';
 import { statPanel, timeseriesPanel, type Threshold } from './lib/panels';
 import { tablePanel } from './lib/tables';
 import { filters, selector } from './lib/variables';
+import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX, FEDERATION_INTERVAL } from '../contracts/federation';
 
 // Everything here runs on the global Prometheus, which holds only what the members federate: their
 // recording rules (`:` names), their Mage and MoE jobs, and the federation job's own `up`.

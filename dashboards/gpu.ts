@@ -1,5 +1,5 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { JOBS } from '../rules/selectors';
+import { JOBS } from '../contracts/jobs';
 import { GPU } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
 import { statPanel, timeseriesPanel, type Threshold } from './lib/panels';

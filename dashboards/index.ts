@@ -12,9 +12,9 @@ import { mageTrainingDashboard } from './mage-training';
 import { routingDashboard } from './routing';
 import { systemDashboard } from './system';
 import { trainingDashboard } from './training';
-import { DASHBOARD_UIDS, GLOBAL_ONLY_UIDS, type DashboardUid } from './uids';
+import { DASHBOARD_UIDS, GLOBAL_ONLY_UIDS, type DashboardUid } from '../contracts/dashboards';
 
-export { DASHBOARD_TITLES, DASHBOARD_UIDS, GLOBAL_ONLY_UIDS, type DashboardUid } from './uids';
+export { DASHBOARD_TITLES, DASHBOARD_UIDS, GLOBAL_ONLY_UIDS, type DashboardUid } from '../contracts/dashboards';
 
 /** An environment's `federation.role`: a member provisions no dashboard that queries the global Prometheus. */
 export type FederationRole = FederationSettings['role'];

@@ -1,6 +1,6 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LOG_JOBS } from '../rules/log-patterns';
-import { APPS } from '../rules/selectors';
+import { APPS } from '../contracts/jobs';
 import { INFERENCE } from '../rules/thresholds';
 import { heldFor } from './lib/alert-timing';
 import { stackDashboard } from './lib/dashboard';

@@ -1,5 +1,5 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { APPS, JOBS } from '../rules/selectors';
+import { APPS, JOBS } from '../contracts/jobs';
 import type { MetricUnit } from '../rules/catalog';
 import { LOG_JOBS } from '../rules/log-patterns';
 import { KUBERNETES, MAGE } from '../rules/thresholds';

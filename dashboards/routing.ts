@@ -1,5 +1,5 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { APPS } from '../rules/selectors';
+import { APPS } from '../contracts/jobs';
 import { TRAINING } from '../rules/thresholds';
 import { heldFor } from './lib/alert-timing';
 import { stackDashboard } from './lib/dashboard';

@@ -1,6 +1,6 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { TARGET_DOWN_JOBS } from '../rules/groups/meta/targets';
-import { JOBS } from '../rules/selectors';
+import { JOBS } from '../contracts/jobs';
 import { KUBERNETES, META, NODE } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
 import { backupPanels } from './lib/backup-panels';

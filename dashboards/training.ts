@@ -1,6 +1,6 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LOG_JOBS } from '../rules/log-patterns';
-import { APPS } from '../rules/selectors';
+import { APPS } from '../contracts/jobs';
 import { TRAINING } from '../rules/thresholds';
 import { stackDashboard } from './lib/dashboard';
 import { appScope, expertRoutingStatistics, gpuMemoryWarnings, logsRow } from './lib/logs';

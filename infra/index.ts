@@ -7,8 +7,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../config';
 import { deploymentAccount, workloadRoleArns } from '../config/infra';
 import { PULUMI_PROJECT } from '../config/stack-files';
-import { GRAFANA_SERVICE } from '../constructs/components/grafana';
-import { PROMETHEUS_SERVICE } from '../constructs/components/prometheus';
 import { NETWORK_ADDONS, WORKLOAD_ADDONS, Addons } from './addons';
 import { SecureBucket } from './bucket';
 import { Cluster } from './cluster';
@@ -21,6 +19,7 @@ import { NodeGroups } from './node-groups';
 import { GITOPS_SSH_KEY, placeSecrets, secretReferences, secretSpecs } from './secrets';
 import { readStackSettings } from './stack-settings';
 import { WorkloadRoles } from './workload-roles';
+import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from '../contracts/services';
 
 // isConfigSecret is internal to the SDK (absent from its typings); the program tests run through it.
 const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };

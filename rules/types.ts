@@ -1,4 +1,4 @@
-import type { DashboardUid } from '../dashboards/uids';
+import type { DashboardUid } from '../contracts/dashboards';
 
 /** A Prometheus recording rule, named `level:metric:operations` unless it keeps a seed name users already query. */
 export interface RecordingRule {

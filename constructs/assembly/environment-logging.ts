@@ -1,12 +1,13 @@
 // Logs and traces of one environment: Loki, the Fluent Bit shipper on every node, and Jaeger.
 // Split from environment.ts, which wires the metrics stack, so each file stays readable.
 import type { EnvironmentConfig } from '../../config';
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import type { ComponentChart } from './component-chart';
-import { FluentBit, FLUENT_BIT_SCRAPE } from '../components/fluent-bit';
-import { Jaeger, JAEGER_SCRAPE } from '../components/jaeger';
-import { Loki, LOKI_SCRAPE } from '../components/loki';
+import { FluentBit } from '../components/fluent-bit';
+import { Jaeger } from '../components/jaeger';
+import { Loki } from '../components/loki';
 import { serviceEndpointsJob } from '../config-files/scrape-jobs';
+import { FLUENT_BIT_SCRAPE, JAEGER_SCRAPE, LOKI_SCRAPE } from '../../contracts/services';
 
 type ChartFactory = (component: string) => ComponentChart;
 

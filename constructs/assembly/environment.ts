@@ -4,22 +4,28 @@ import { estimateCapacity } from '../../config/capacity';
 import { renderDashboards } from '../../dashboards';
 import { RULE_GROUPS } from '../../rules';
 import { renderRuleFiles } from '../../rules/render';
-import { JOBS } from '../../rules/selectors';
-import { Alertmanager, ALERTMANAGER_SERVICE } from '../components/alertmanager';
+import { JOBS } from '../../contracts/jobs';
+import { Alertmanager } from '../components/alertmanager';
 import { ComponentChart } from './component-chart';
-import { DCGM_CONSUMER_RELABELING, DCGM_EXPORTER_SERVICE } from '../components/dcgm-exporter';
+import { DCGM_CONSUMER_RELABELING } from '../components/dcgm-exporter';
 import type { RelabelConfig } from '../config-files/scrape-config';
-import { KUBE_STATE_METRICS_SERVICE } from '../components/kube-state-metrics';
-import { NODE_EXPORTER_SERVICE } from '../components/node-exporter';
 import { buildLogging, loggingScrapeJobs } from './environment-logging';
 import { buildAgents, buildMlPlatform } from './environment-platform';
-import { GLOBAL_PROMETHEUS } from '../config-files/federation-config';
 import { buildGlobalPrometheus } from '../components/global-prometheus';
-import { Grafana, GRAFANA_SERVICE } from '../components/grafana';
+import { Grafana } from '../components/grafana';
 import { MemberFederation } from '../components/member-federation';
 import { Namespaces } from '../components/namespaces';
-import { Prometheus, PROMETHEUS_SERVICE } from '../components/prometheus';
+import { Prometheus } from '../components/prometheus';
 import { coreScrapeJobs, serviceEndpointsJob } from '../config-files/scrape-jobs';
+import {
+  ALERTMANAGER_SERVICE,
+  DCGM_EXPORTER_SERVICE,
+  KUBE_STATE_METRICS_SERVICE,
+  NODE_EXPORTER_SERVICE,
+  GLOBAL_PROMETHEUS,
+  GRAFANA_SERVICE,
+  PROMETHEUS_SERVICE,
+} from '../../contracts/services';
 
 /** One job per monitoring component, so `job` names it and target-down alerts can say which one is down. */
 function monitoringServiceJobs(namespace: string) {

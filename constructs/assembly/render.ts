@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config';
-import { GENERATED_HEADER } from '../../rules/render';
 import type { ComponentChart } from './component-chart';
 import { buildEnvironment } from './environment';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** Apply order, as Helm uses it: what others depend on comes first. Unlisted kinds sort last, by name. */
 const KIND_ORDER = [

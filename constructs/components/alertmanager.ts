@@ -15,6 +15,7 @@ import {
   selectPodsByStableLabels,
   validateReplicas,
 } from '../k8s/stateful-set';
+import { ALERTMANAGER_SERVICE } from '../../contracts/services';
 
 export interface AlertmanagerProps {
   /** Namespace of every namespaced object. */
@@ -43,9 +44,6 @@ export interface AlertmanagerProps {
    */
   readonly clusterPort?: number;
 }
-
-/** The Service and port the `alertmanager` scrape job selects; named once so the two cannot drift. */
-export const ALERTMANAGER_SERVICE = { name: 'alertmanager', webPort: 'web' } as const;
 
 const CONFIG_DIR = '/etc/alertmanager/config';
 /** Where the receivers Secret is mounted; alertmanager.yml's `*_file` settings point here. */

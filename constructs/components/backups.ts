@@ -7,10 +7,10 @@ import { storageSchema, type StorageSettings } from '../../config/storage';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
 import { standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { ML_VOLUMES } from './ml-storage';
-import { POSTGRES_SERVICE } from './postgres';
-import { REDIS_SERVICE } from './redis';
 import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { DATABASE_UID } from '../k8s/storage-patches';
+import { POSTGRES_SERVICE, REDIS_SERVICE } from '../../contracts/services';
+import { BACKUP_CRONJOBS } from '../../contracts/jobs';
 
 export interface BackupsProps {
   /** Namespace of the backed-up workloads and of the CronJobs, e.g. `moe-lab`. */
@@ -35,8 +35,6 @@ export interface BackupsProps {
 
 /** ServiceAccount of the backup pods; the Pulumi program trusts it (`system:serviceaccount:<ns>:moe-lab-backup`) in the role's policy. */
 export const BACKUP_SERVICE_ACCOUNT = 'moe-lab-backup';
-/** CronJob names; the BackupJobFailed alert and its runbook select `cronjob=~"<names>"`. */
-export const BACKUP_CRONJOBS = { checkpoints: 'checkpoint-backup', postgres: 'postgres-backup', redis: 'redis-backup' } as const;
 
 const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const STAGING_DIR = '/backup';

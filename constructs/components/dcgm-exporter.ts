@@ -15,6 +15,7 @@ import { onGpuNodes } from '../k8s/gpu-scheduling';
 import { hostAgentSecurityContext } from '../k8s/host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { addConfigChecksum } from '../k8s/stateful-set';
+import { DCGM_EXPORTER_SERVICE } from '../../contracts/services';
 
 export interface DcgmExporterProps {
   /** Namespace of every object; it must admit privileged Pod Security (host mount, root, SYS_ADMIN). */
@@ -51,8 +52,6 @@ export const DCGM_CONSUMER_RELABELING: readonly RelabelConfig[] = [
   overrideLabel('exported_container', 'container'),
   { regex: 'exported_(namespace|pod|container)', action: 'labeldrop' },
 ];
-
-export const DCGM_EXPORTER_SERVICE = { name: 'dcgm-exporter', metricsPort: 'metrics' } as const;
 
 const NAME = 'dcgm-exporter';
 const COUNTERS_DIR = '/etc/dcgm-exporter/custom';

@@ -13,6 +13,7 @@ import { hostAgentSecurityContext } from '../k8s/host-access';
 import { hostAgentDaemonSet } from '../k8s/host-agent';
 import { standardLabels, selectorLabels, type ComponentIdentity } from '../k8s/labels';
 import { addConfigChecksum } from '../k8s/stateful-set';
+import { FLUENT_BIT_SCRAPE } from '../../contracts/services';
 
 export interface FluentBitProps {
   /** Namespace of every namespaced object; it must admit privileged Pod Security (root, host mounts). */
@@ -26,9 +27,6 @@ export interface FluentBitProps {
   /** Loki's push endpoint, e.g. `loki.monitoring.svc` and 3100. */
   readonly loki: { readonly host: string; readonly port: number };
 }
-
-/** The Service and port name Prometheus's `fluent-bit` job selects (with honor_labels). */
-export const FLUENT_BIT_SCRAPE = { serviceName: 'fluent-bit', portName: 'metrics' } as const;
 
 const NAME = 'fluent-bit';
 /** Not /fluent-bit/etc, so the image's own files stay where it expects them. */

@@ -9,8 +9,9 @@ import { memoryBytes } from '../../config/quantities';
 import { GLOBAL_RULE_GROUPS, type AlertLinks } from '../../rules';
 import { renderRuleFiles } from '../../rules/render';
 import type { ComponentChart } from '../assembly/component-chart';
-import { federationScrapeJobs, GLOBAL_PROMETHEUS } from '../config-files/federation-config';
+import { federationScrapeJobs } from '../config-files/federation-config';
 import { Prometheus } from './prometheus';
+import { GLOBAL_PROMETHEUS } from '../../contracts/services';
 
 export type GlobalPrometheusSettings = NonNullable<FederationSettings['global']>;
 

@@ -7,10 +7,11 @@ import { ComponentChart } from '../assembly/component-chart';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
 import { mountProjectedConfigMaps, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { GRAFANA_PATHS, renderDashboardProvider, renderGrafanaIni } from '../config-files/grafana-config';
-import { JAEGER_QUERY_SERVICE, LOKI_SERVICE, renderDatasources, type DatasourcesProps } from '../config-files/grafana-datasources';
+import { renderDatasources, type DatasourcesProps } from '../config-files/grafana-datasources';
 import { allowGrafanaTraffic } from './grafana-network-policy';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from '../k8s/stateful-set';
+import { JAEGER_QUERY_SERVICE, LOKI_SERVICE, GRAFANA_SERVICE } from '../../contracts/services';
 
 export interface GrafanaProps {
   /** Namespace of every namespaced object, and of the Services the datasources point at. */
@@ -36,9 +37,6 @@ export interface GrafanaProps {
    */
   readonly port?: number;
 }
-
-/** The Service and port users and the ingress reach Grafana at; named once so callers cannot drift. */
-export const GRAFANA_SERVICE = { name: 'grafana', httpPort: 'http' } as const;
 
 /** The `grafana` user of the official image; files it writes in the emptyDirs belong to it. */
 export const GRAFANA_UID = 472;

@@ -7,10 +7,11 @@ import { memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
 import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
-import { JAEGER_QUERY_SERVICE, serviceUrl } from '../config-files/grafana-datasources';
+import { serviceUrl } from '../config-files/grafana-datasources';
 import { JAEGER_PATHS, JAEGER_PORTS, renderJaegerConfig, renderSamplingStrategies } from '../config-files/jaeger-config';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { JAEGER_QUERY_SERVICE, JAEGER_COLLECTOR_SERVICE, JAEGER_SCRAPE } from '../../contracts/services';
 
 export interface JaegerProps {
   /** The monitoring namespace: every object lives here, and only its pods reach the UI and the metrics. */
@@ -22,12 +23,6 @@ export interface JaegerProps {
   /** Namespaces whose pods send spans and fetch sampling strategies (the workloads'). */
   readonly clientNamespaces: readonly string[];
 }
-
-/** The Service the SDKs send spans to and fetch sampling strategies from. */
-export const JAEGER_COLLECTOR_SERVICE = 'jaeger-collector';
-
-/** The Service and port the `jaeger` scrape job selects; named once so the two cannot drift. */
-export const JAEGER_SCRAPE = { serviceName: 'jaeger-collector', portName: 'metrics' } as const;
 
 /** The uid the upstream Jaeger image runs as; fsGroup gives it the Badger volume. */
 export const JAEGER_UID = 10001;

@@ -10,6 +10,7 @@ import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { offGpuNodes } from '../k8s/gpu-scheduling';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { selectPodsByStableLabels } from '../k8s/stateful-set';
+import { KUBE_STATE_METRICS_SERVICE } from '../../contracts/services';
 
 /** The API group and resource name of each kube-state-metrics resource (its `--resources` names). */
 export const KUBE_STATE_RESOURCES = {
@@ -47,9 +48,6 @@ export interface KubeStateMetricsProps {
    */
   readonly exportedResources?: readonly KubeStateResource[];
 }
-
-/** The Service and port name Prometheus's `kube-state-metrics` job selects (with honor_labels). */
-export const KUBE_STATE_METRICS_SERVICE = { name: 'kube-state-metrics', metricsPort: 'http-metrics', telemetryPort: 'telemetry' } as const;
 
 const NAME = 'kube-state-metrics';
 const METRICS_PORT = 8080;

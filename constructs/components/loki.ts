@@ -7,11 +7,11 @@ import { durationSeconds } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
 import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
 import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
-import { LOKI_SERVICE } from '../config-files/grafana-datasources';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { renderLokiConfig, type LokiObjectStore } from '../config-files/loki-config';
 import { allowClients } from '../k8s/network-policies';
 import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { LOKI_SERVICE, LOKI_SCRAPE } from '../../contracts/services';
 
 export interface LokiProps {
   /** Namespace of every object; Fluent Bit, Grafana and Prometheus run here and are Loki's only clients. */
@@ -23,9 +23,6 @@ export interface LokiProps {
   /** AWS region of the cluster, where the S3 bucket lives; unused with `filesystem` storage. */
   readonly region: string;
 }
-
-/** The Service and port the `loki` scrape job selects; named once so the two cannot drift. */
-export const LOKI_SCRAPE = { serviceName: 'loki', portName: 'http-metrics' } as const;
 
 /** The user the Loki image runs as; the volume is group-owned by it through fsGroup. */
 export const LOKI_UID = 10001;

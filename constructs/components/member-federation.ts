@@ -4,8 +4,8 @@ import { IntOrString, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-27/lib/i
 import { Construct } from 'constructs';
 import { FEDERATION_ROLES, type FederationSettings } from '../../config/federation';
 import { IPV4_CIDR } from '../../config/primitives';
-import { MEMBER_FEDERATE_SERVICE } from '../config-files/federation-config';
 import { standardLabels } from '../k8s/labels';
+import { MEMBER_FEDERATE_SERVICE } from '../../contracts/services';
 
 /** The label the StatefulSet controller puts on each pod, naming it (`prometheus-0`). */
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';

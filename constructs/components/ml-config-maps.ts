@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { MlConfigError, parseMlConfig, type MlConfigSettings } from '../../config/ml-config';
 import { DNS_LABEL } from '../../config/primitives';
-import { GENERATED_HEADER } from '../../rules/render';
-import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../../rules/runbooks/workload-config';
+import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../../contracts/config-maps';
 import { ComponentChart } from '../assembly/component-chart';
 import { standardLabels } from '../k8s/labels';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** The ConfigMaps' names; the runbooks patch the first two by these names. */
 export const ML_CONFIG_MAP_NAMES = { training: TRAINING_CONFIG, router: ROUTER_CONFIG, inference: INFERENCE_CONFIG } as const;

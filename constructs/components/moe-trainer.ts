@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../../config/gpu-nodes';
 import type { MoeTrainerSettings } from '../../config/workloads';
-import { ROUTER_CONFIG, TRAINING_CONFIG } from '../../rules/runbooks/workload-config';
+import { ROUTER_CONFIG, TRAINING_CONFIG } from '../../contracts/config-maps';
 import { MlWorkload, type TracingProps } from './ml-workload';
 
 /** Where the trainer's three volumes are mounted, as the seed lays them out. */

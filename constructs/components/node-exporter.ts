@@ -8,6 +8,7 @@ import { containerResources, validatePort } from '../k8s/container-defaults';
 import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { hostAgentSecurityContext, HOST_ACCESS } from '../k8s/host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
+import { NODE_EXPORTER_SERVICE } from '../../contracts/services';
 
 export interface NodeExporterProps {
   /** Namespace of every object; it must admit privileged Pod Security (host namespaces and mounts). */
@@ -23,9 +24,6 @@ export interface NodeExporterProps {
    */
   readonly port?: number;
 }
-
-/** The Service and port name Prometheus's `node-exporter` job selects. */
-export const NODE_EXPORTER_SERVICE = { name: 'node-exporter', metricsPort: 'metrics' } as const;
 
 const NAME = 'node-exporter';
 // Pseudo and container filesystems would add a series per pod volume and say nothing about node disks.

@@ -8,6 +8,7 @@ import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/l
 import { addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
 import { allowClients } from '../k8s/network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from '../k8s/storage-patches';
+import { POSTGRES_SERVICE } from '../../contracts/services';
 
 export interface PostgresProps {
   /** Namespace of every object, e.g. `moe-lab`. */
@@ -69,9 +70,6 @@ export function renderInitScript(databases: readonly ExtraDatabase[]): string {
     '',
   ].join('\n');
 }
-
-/** Service name and port clients use; Grafana's database host is built from these. */
-export const POSTGRES_SERVICE = { name: 'postgres', port: 5432 } as const;
 
 /** `host:port` of the PostgreSQL in `namespace`, for clients in other namespaces (Grafana's `database.host`). */
 export const postgresHost = (namespace: string): string =>

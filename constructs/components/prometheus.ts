@@ -15,6 +15,7 @@ import {
   validateReplicas,
 } from '../k8s/stateful-set';
 import { POD_NAME_ENV, renderPrometheusConfig, type PrometheusConfigProps } from '../config-files/prometheus-config';
+import { PROMETHEUS_SERVICE } from '../../contracts/services';
 
 export interface PrometheusProps {
   /** Namespace of every namespaced object. */
@@ -60,9 +61,6 @@ export interface PrometheusProps {
 
 const prefixKeys = (prefix: string, data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).map(([key, value]) => [prefix + key, value]));
-
-/** The Service and port the `prometheus` scrape job selects; named once so the two cannot drift. */
-export const PROMETHEUS_SERVICE = { name: 'prometheus', webPort: 'web' } as const;
 
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_DIR = '/prometheus';

@@ -8,6 +8,7 @@ import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/l
 import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
 import { allowClients } from '../k8s/network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from '../k8s/storage-patches';
+import { REDIS_SERVICE } from '../../contracts/services';
 
 export interface RedisProps {
   /** Namespace of every object, e.g. `moe-lab`. */
@@ -26,9 +27,6 @@ export interface RedisProps {
    */
   readonly clientNamespaces?: readonly string[];
 }
-
-/** Service name and port clients use. */
-export const REDIS_SERVICE = { name: 'redis', port: 6379 } as const;
 
 const DATA_DIR = '/data';
 const AUTH_DIR = '/run/redis';

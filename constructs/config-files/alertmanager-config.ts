@@ -2,7 +2,6 @@
 // inhibition and time intervals here; the receivers, and with them every credential path, beside it.
 import { stringify } from 'yaml';
 import type { AlertingSettings } from '../../config';
-import { GENERATED_HEADER } from '../../rules/render';
 import type { Priority } from '../../rules/types';
 import {
   buildReceivers,
@@ -13,6 +12,7 @@ import {
   type ReceiversProps,
 } from './alertmanager-receivers';
 import { weeklyTimeInterval, type TimeInterval } from './time-intervals';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** Timers of a route; a child inherits what it does not set. */
 export interface RouteTiming {

@@ -1,32 +1,8 @@
 // The global Prometheus's scrape configuration: one federation job over the member clusters. What it
 // pulls is deliberately narrow: the Mage and MoE jobs and the recording rules, never raw GPU series.
 import type { FederationMember } from '../../config/federation';
-import { JOBS } from '../../rules/selectors';
-import { REPLICA_LABEL } from './prometheus-config';
 import type { ScrapeJob } from './scrape-config';
-
-/** The federation job; members with their own TLS or token get `federate-<cluster>` jobs. */
-export const FEDERATION_JOB = 'federate';
-/** Matches every federation job's name, for rules and dashboards. */
-export const FEDERATION_JOB_REGEX = `${FEDERATION_JOB}(-.+)?`;
-/** Seed interval of the federation job. */
-export const FEDERATION_INTERVAL = '15s';
-
-/**
- * `match[]` selectors: the Mage jobs (seed), the MoE jobs and the recording rules (names with a `:`
- * level prefix) except the per-GPU and per-container ones. Raw DCGM series stay in their cluster; the
- * cluster- and node-level rules carry their aggregates.
- */
-export const FEDERATE_MATCHERS = [
-  '{job=~"mage-.*"}',
-  '{job=~"moe-.*"}',
-  '{__name__=~".+:.+", __name__!~"node_gpu:.+|namespace_pod_container:.+"}',
-] as const;
-
-/** The member-side Service the global Prometheus scrapes: one replica, so an HA pair is not counted twice. */
-export const MEMBER_FEDERATE_SERVICE = { name: 'prometheus-federate', port: 9090 } as const;
-/** The global Prometheus's StatefulSet and Service. */
-export const GLOBAL_PROMETHEUS = { name: JOBS.prometheusGlobal, webPort: 9090 } as const;
+import { REPLICA_LABEL, FEDERATION_INTERVAL, FEDERATE_MATCHERS, FEDERATION_JOB } from '../../contracts/federation';
 
 export interface FederationJobsProps {
   readonly members: readonly FederationMember[];

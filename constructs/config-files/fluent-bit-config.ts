@@ -4,7 +4,6 @@
 import { stringify } from 'yaml';
 import type { FluentBitSettings } from '../../config/logging';
 import { memoryBytes } from '../../config/quantities';
-import { GENERATED_HEADER } from '../../rules/render';
 import {
   LOG_JOBS,
   LOG_METRIC_LABELS,
@@ -14,6 +13,7 @@ import {
   type LogPattern,
 } from '../../rules/log-patterns';
 import { HOST_ACCESS } from '../k8s/host-access';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** Loki `job` of the logs of every namespace other than the two workload namespaces (cluster add-ons, monitoring). */
 export const PLATFORM_LOG_JOB = 'platform';

@@ -1,7 +1,7 @@
 // grafana.ini and the dashboard provider as typed data. Secrets never appear here: the admin and
 // database credentials reach Grafana as `__FILE` environment variables pointing into Secret volumes.
 import { stringify } from 'yaml';
-import { GENERATED_HEADER } from '../../rules/render';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** Where the Grafana image and our mounts put things; grafana.ini, the mounts and the provider agree on these. */
 export const GRAFANA_PATHS = {

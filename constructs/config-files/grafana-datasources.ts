@@ -2,20 +2,9 @@
 // and the trace↔log links refer to (dashboards/lib/datasources.ts), none editable in the UI.
 import { stringify } from 'yaml';
 import { DATASOURCES, GLOBAL_PROMETHEUS_DATASOURCE } from '../../dashboards/lib/datasources';
-import { GENERATED_HEADER } from '../../rules/render';
-import { FEDERATION_INTERVAL } from './federation-config';
-
-/** An in-cluster Service a datasource talks to. */
-export interface BackendService {
-  readonly name: string;
-  readonly port: number;
-}
-
-/** Loki's Service in the monitoring namespace (constructs/loki.ts names its Service after this). */
-export const LOKI_SERVICE: BackendService = { name: 'loki', port: 3100 };
-
-/** Jaeger's query Service, UI and API (constructs/jaeger.ts names its Service after this). */
-export const JAEGER_QUERY_SERVICE: BackendService = { name: 'jaeger-query', port: 16686 };
+import { GENERATED_HEADER } from '../../contracts/generated-header';
+import { FEDERATION_INTERVAL } from '../../contracts/federation';
+import { type BackendService, LOKI_SERVICE, JAEGER_QUERY_SERVICE } from '../../contracts/services';
 
 export interface DatasourcesProps {
   /** Namespace of every backend Service. */

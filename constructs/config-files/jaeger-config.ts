@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import type { JaegerSettings } from '../../config/logging';
 import { durationSeconds } from '../../config/quantities';
-import { GENERATED_HEADER } from '../../rules/render';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /** Every port Jaeger listens on; the Services, probes and NetworkPolicy use these. */
 export const JAEGER_PORTS = {

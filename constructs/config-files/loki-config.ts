@@ -1,7 +1,7 @@
 // loki.yaml for a single-binary Loki as typed data: only the keys we set, each checked against the
 // Loki 3.x configuration reference. Everything else keeps Loki's defaults.
 import { stringify } from 'yaml';
-import { GENERATED_HEADER } from '../../rules/render';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 /**
  * First day of the one schema period. Never change it: Loki finds existing chunks through it. A new

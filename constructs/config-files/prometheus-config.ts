@@ -1,9 +1,7 @@
 import { stringify } from 'yaml';
-import { GENERATED_HEADER } from '../../rules/render';
 import type { ScrapeJob } from './scrape-config';
-
-/** External label that differs per HA replica; queries and Alertmanager de-duplicate on it. */
-export const REPLICA_LABEL = 'prometheus_replica';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
+import { REPLICA_LABEL } from '../../contracts/federation';
 
 /** Environment variable holding the pod name, expanded into the replica label at start-up. */
 export const POD_NAME_ENV = 'POD_NAME';

@@ -1,4 +1,4 @@
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import { copyLabel, dropIf, keepIf, kubernetesSd, overrideLabel, type RelabelConfig, type ScrapeJob } from './scrape-config';
 
 const meta = (name: string) => `__meta_kubernetes_${name}`;

@@ -1,5 +1,5 @@
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import { BACKUP } from '../../rules/thresholds';
 import { timeseriesPanel, type Threshold } from './panels';
 import { filters, selector } from './variables';

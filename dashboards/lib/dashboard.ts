@@ -1,6 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_TITLES, DASHBOARD_UIDS, type DashboardUid } from '../uids';
+import { DASHBOARD_TITLES, DASHBOARD_UIDS, type DashboardUid } from '../../contracts/dashboards';
 import { templateVariables, type VariableSource } from './variables';
 
 /** Tag on every dashboard of this stack; the provisioned folder holds exactly these. */

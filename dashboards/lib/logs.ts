@@ -19,7 +19,7 @@ import {
   type LokiStreamLabel,
 } from '../../rules/log-patterns';
 import { linesWithin } from '../../rules/groups/logs';
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import { LOGS } from '../../rules/thresholds';
 import { LOKI_REF } from './datasources';
 import { timeseriesPanel } from './panels';

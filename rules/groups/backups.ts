@@ -1,4 +1,4 @@
-import { JOBS } from '../selectors';
+import { JOBS } from '../../contracts/jobs';
 import { BACKUP } from '../thresholds';
 import type { RuleGroup } from '../types';
 

@@ -1,9 +1,9 @@
 // Rules of the global Prometheus only: they read what the members federate (every series carries the
 // member's `cluster` label) and the federation job's own `up`. Members never load them.
 import { durationSeconds } from '../../config/quantities';
-import { FEDERATION_JOB_REGEX } from '../../constructs/config-files/federation-config';
 import { FLEET } from '../thresholds';
 import type { RuleGroup } from '../types';
+import { FEDERATION_JOB_REGEX } from '../../contracts/federation';
 
 const federationUp = `up{job=~"${FEDERATION_JOB_REGEX}"}`;
 

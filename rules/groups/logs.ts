@@ -1,7 +1,7 @@
 import { durationSeconds } from '../../config/quantities';
-import type { DashboardUid } from '../../dashboards/uids';
+import type { DashboardUid } from '../../contracts/dashboards';
 import { LOG_PATTERNS, logMetricName, type LogPatternId } from '../log-patterns';
-import { JOBS } from '../selectors';
+import { JOBS } from '../../contracts/jobs';
 import { LOGS } from '../thresholds';
 import type { AlertRule, Priority, RuleGroup, Severity } from '../types';
 

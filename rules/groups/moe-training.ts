@@ -1,4 +1,4 @@
-import { APPS } from '../selectors';
+import { APPS } from '../../contracts/jobs';
 import { TRAINING } from '../thresholds';
 import type { RuleGroup } from '../types';
 

@@ -1,6 +1,7 @@
-import { IGNORED_FSTYPES, JOBS } from '../selectors';
+import { JOBS } from '../../contracts/jobs';
 import { NODE } from '../thresholds';
 import type { AlertRule, Priority, RuleGroup, Severity } from '../types';
+import { IGNORED_FSTYPES } from '../selectors';
 
 const nodeExporter = `job="${JOBS.nodeExporter}"`;
 

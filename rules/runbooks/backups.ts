@@ -1,5 +1,5 @@
 import { BACKUP } from '../thresholds';
-import { JOBS } from '../selectors';
+import { JOBS } from '../../contracts/jobs';
 import { BACKUPS } from '../groups/backups';
 import type { Runbook } from './types';
 

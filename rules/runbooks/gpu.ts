@@ -1,4 +1,4 @@
-import { JOBS } from '../selectors';
+import { JOBS } from '../../contracts/jobs';
 import { GPU } from '../thresholds';
 import type { Runbook } from './types';
 

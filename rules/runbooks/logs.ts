@@ -1,7 +1,7 @@
 import { LOG_PATTERNS, logMetricName, type LogPatternId } from '../log-patterns';
 import { LOGS } from '../thresholds';
 import { ns } from './meta/commands';
-import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from './workload-config';
+import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../../contracts/config-maps';
 import type { Runbook, RunbookStep } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { ROUTER_CONFIG } from './workload-config';
+import { ROUTER_CONFIG } from '../../contracts/config-maps';
 import type { Runbook } from './types';
 
 const logs = 'kubectl logs -n moe-lab deployment/moe-inference --tail=200';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import type { WeeklyWindow } from '../../config';
 import { STORAGE_DEFAULTS } from '../../config/storage';
-import { BACKUP_CRONJOBS, Backups, type BackupsProps } from '../../constructs/components/backups';
+import { Backups, type BackupsProps } from '../../constructs/components/backups';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { backupGroups } from '../../rules/groups/backups';
 import { renderRuleFiles } from '../../rules/render';
@@ -13,6 +13,7 @@ import { podSpecOf, validateAgainstSchema, type KubeObject } from '../helpers/ma
 import { promtoolTestFile } from '../helpers/promtool-tests';
 import { removeDir, tempDir } from '../helpers/synth-tmp';
 import { runTool } from '../helpers/tools';
+import { BACKUP_CRONJOBS } from '../../contracts/jobs';
 
 const prod = STORAGE_DEFAULTS.prod;
 const WINDOW: WeeklyWindow = { weekdays: ['sunday'], start: '02:00', end: '04:00', location: 'UTC' };

@@ -1,7 +1,7 @@
 import { ENVIRONMENT_INPUTS, loadEnvironments } from '../../config';
 import { readStackInfra } from '../../config/stack-files';
-import { MEMBER_FEDERATE_SERVICE } from '../../constructs/config-files/federation-config';
 import { problemsAfterChange } from '../helpers/config-problems';
+import { MEMBER_FEDERATE_SERVICE } from '../../contracts/services';
 
 type Federation = {
   role: string;

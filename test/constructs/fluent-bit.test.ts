@@ -7,12 +7,12 @@ import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentConfig } from '../../config';
 import { memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
-import { FluentBit, FLUENT_BIT_SCRAPE, type FluentBitProps } from '../../constructs/components/fluent-bit';
-import { LOKI_SERVICE } from '../../constructs/config-files/grafana-datasources';
+import { FluentBit, type FluentBitProps } from '../../constructs/components/fluent-bit';
 import { HOST_ACCESS, hostAccessViolations } from '../../constructs/k8s/host-access';
 import { LOG_JOBS, LOG_METRIC_LABELS, LOG_PATTERNS, LOKI_STREAM_LABELS } from '../../rules/log-patterns';
-import { GENERATED_HEADER } from '../../rules/render';
 import { podSpecOf, validateAgainstSchema, type KubeObject } from '../helpers/manifests';
+import { FLUENT_BIT_SCRAPE, LOKI_SERVICE } from '../../contracts/services';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 type Section = Record<string, unknown> & { name: string };
 interface Config {

@@ -9,7 +9,7 @@ import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
 import type { FederationMember } from '../../config/federation';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { buildGlobalPrometheus, GlobalPrometheus } from '../../constructs/components/global-prometheus';
-import { DASHBOARD_UIDS } from '../../dashboards/uids';
+import { DASHBOARD_UIDS } from '../../contracts/dashboards';
 import { GLOBAL_ALERT_RULES, GLOBAL_RULE_GROUPS, PRIORITIES_OF, isRecording } from '../../rules';
 import { metricNamesIn } from '../../rules/promql';
 import { GLOBAL_RUNBOOKS } from '../../rules/runbooks';

@@ -4,11 +4,11 @@ import { loadEnvironments, type EnvironmentConfig } from '../../config';
 import type { JaegerSettings } from '../../config/logging';
 import { durationSeconds, memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
-import { JAEGER_QUERY_SERVICE } from '../../constructs/config-files/grafana-datasources';
-import { Jaeger, JAEGER_SCRAPE, otlpEndpoint } from '../../constructs/components/jaeger';
+import { Jaeger, otlpEndpoint } from '../../constructs/components/jaeger';
 import { goDuration } from '../../constructs/config-files/jaeger-config';
-import { GENERATED_HEADER } from '../../rules/render';
 import { podSpecOf, schemaFailures, type KubeObject } from '../helpers/manifests';
+import { JAEGER_QUERY_SERVICE, JAEGER_SCRAPE } from '../../contracts/services';
+import { GENERATED_HEADER } from '../../contracts/generated-header';
 
 const MONITORING = 'monitoring';
 const CLIENTS = ['moe-lab', 'mage'];

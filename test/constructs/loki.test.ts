@@ -4,10 +4,10 @@ import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentConfig } from '../../config';
 import { cpuMillis, durationSeconds, memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
-import { LOKI_SERVICE } from '../../constructs/config-files/grafana-datasources';
-import { Loki, LOKI_SCRAPE, type LokiProps } from '../../constructs/components/loki';
+import { Loki, type LokiProps } from '../../constructs/components/loki';
 import { renderLokiConfig, type LokiConfig, type LokiConfigProps } from '../../constructs/config-files/loki-config';
 import { podSpecOf, validateAgainstSchema, type KubeObject } from '../helpers/manifests';
+import { LOKI_SERVICE, LOKI_SCRAPE } from '../../contracts/services';
 
 const environments = Object.fromEntries(loadEnvironments().map((env) => [env.name, env])) as Record<string, EnvironmentConfig>;
 const propsOf = (env: EnvironmentConfig): LokiProps => ({

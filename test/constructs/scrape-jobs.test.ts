@@ -1,6 +1,6 @@
 import { prometheusConfig } from '../../constructs/config-files/prometheus-config';
 import { kubernetesSd, type RelabelConfig, type ScrapeJob } from '../../constructs/config-files/scrape-config';
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import { annotatedPodsJob, coreScrapeJobs, kubeletJob, serviceEndpointsJob } from '../../constructs/config-files/scrape-jobs';
 
 const targetLabelsSetBy = (job: ScrapeJob) =>

@@ -13,7 +13,7 @@ import { MoeDashboard } from '../../constructs/components/moe-dashboard';
 import { MoeInference } from '../../constructs/components/moe-inference';
 import { MoeTrainer } from '../../constructs/components/moe-trainer';
 import { PriorityClasses } from '../../constructs/components/priority-classes';
-import { APPS } from '../../rules/selectors';
+import { APPS } from '../../contracts/jobs';
 import { podSpecOf, schemaFailures, type KubeObject } from '../helpers/manifests';
 
 type Probe = { httpGet?: { path: string; port: number }; tcpSocket?: { port: number } };

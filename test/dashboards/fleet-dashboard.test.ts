@@ -3,7 +3,7 @@
 // every dashboard's `cluster` variable must list the members there, whatever its own source metric.
 import { parse } from 'yaml';
 import { loadEnvironments } from '../../config';
-import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX, federationScrapeJobs } from '../../constructs/config-files/federation-config';
+import { federationScrapeJobs } from '../../constructs/config-files/federation-config';
 import { renderDatasources } from '../../constructs/config-files/grafana-datasources';
 import { buildDashboards, DASHBOARD_UIDS, dashboardUids } from '../../dashboards';
 import { panelExpressions, substituteVariables, variablesIn } from '../../dashboards/lib/expressions';
@@ -20,6 +20,7 @@ import {
   variablesOf,
   type Selector,
 } from '../helpers/dashboard-queries';
+import { FEDERATE_MATCHERS, FEDERATION_JOB_REGEX } from '../../contracts/federation';
 
 const environments = loadEnvironments();
 const prod = environments.find((env) => env.name === 'prod')!;

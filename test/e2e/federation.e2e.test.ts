@@ -1,12 +1,12 @@
 // End-to-end federation: the generated dev and staging member configs run in two real Prometheus
 // servers scraping one synthetic exporter, and prod's generated global config federates them.
 import { parse } from 'yaml';
-import { FEDERATION_JOB_REGEX } from '../../constructs/config-files/federation-config';
 import { RULE_GROUPS, isRecording } from '../../rules';
 import { buildDashboards } from '../../dashboards';
 import { parseLabelValues, PROD_LINKS, selectorsIn, variableQuery, variablesOf } from '../helpers/dashboard-queries';
 import { waitFor } from '../helpers/processes';
 import { MAGE_COUNTER, OTHER_SERIES, seriesOf, startFederationStack, type FederationStack } from '../helpers/federation-stack';
+import { FEDERATION_JOB_REGEX } from '../../contracts/federation';
 
 interface FederationJob {
   job_name: string;

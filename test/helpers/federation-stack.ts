@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { JOBS } from '../../rules/selectors';
+import { JOBS } from '../../contracts/jobs';
 import { simulateKubernetesDiscovery } from '../../scripts/simulate-discovery';
 import { withTestScrapeInterval } from './alerting';
 import { freePort, type StartedProcess } from './processes';

@@ -1,7 +1,7 @@
 // Synthetic series for every exporter metric of the catalog, as a healthy cluster reports them
 // (synthetic-topology.ts), written as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`.
 import { METRIC_CATALOG, type MetricDefinition } from '../../rules/catalog';
-import { APPS, JOBS } from '../../rules/selectors';
+import { APPS, JOBS } from '../../contracts/jobs';
 import { equalityMatchers, selectorsIn } from './dashboard-queries';
 import { healthyValue } from './synthetic-values';
 import {

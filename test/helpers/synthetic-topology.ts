@@ -2,7 +2,7 @@
 // each ML workload, the monitoring components, and the target labels every scrape job puts on them.
 // Label values are consistent across sources, so joins on (namespace, pod, container) or node work.
 import { loadEnvironments } from '../../config';
-import { APPS, JOBS } from '../../rules/selectors';
+import { APPS, JOBS } from '../../contracts/jobs';
 
 const PROD = loadEnvironments(['prod'])[0];
 const { namespaces } = PROD;

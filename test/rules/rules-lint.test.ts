@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DASHBOARD_UIDS } from '../../dashboards/uids';
+import { DASHBOARD_UIDS } from '../../contracts/dashboards';
 import { ALERT_RULES, PRIORITIES_OF, RULE_GROUPS, isRecording } from '../../rules';
 import { catalogByName } from '../../rules/catalog';
 import { metricNamesIn } from '../../rules/promql';

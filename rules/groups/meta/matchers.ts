@@ -1,5 +1,5 @@
 // Label matchers and annotation fragments the meta groups share.
-import { JOBS } from '../../selectors';
+import { JOBS } from '../../../contracts/jobs';
 
 /** Selects the Prometheus replicas' own metrics, and the global Prometheus's where a cluster scrapes it. */
 export const promJob = `job=~"${JOBS.prometheus}|${JOBS.prometheusGlobal}"`;

@@ -1,5 +1,5 @@
 // What the down runbooks of the logging components add to the steps every scrape job shares.
-import { JOBS } from '../../selectors';
+import { JOBS } from '../../../contracts/jobs';
 import type { Runbook } from '../types';
 import { ns } from './commands';
 

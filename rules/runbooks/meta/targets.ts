@@ -1,5 +1,5 @@
 import { SCRAPE_JOB_ALERTS, type JobDownMode, type ScrapeJobAlert } from '../../groups/meta/scrape-jobs';
-import { JOBS } from '../../selectors';
+import { JOBS } from '../../../contracts/jobs';
 import { META } from '../../thresholds';
 import type { Runbook, RunbookStep } from '../types';
 import { ns, promApi, promLogs } from './commands';

@@ -1,4 +1,4 @@
-import type { DashboardUid } from '../../../dashboards/uids';
+import type { DashboardUid } from '../../../contracts/dashboards';
 
 /** One input series in promtool's expanding notation, e.g. `{ series: 'up{job="x"}', values: '1x30 0x30' }`. */
 export interface InputSeries {
