@@ -8,7 +8,7 @@ export const JOBS = {
   dcgmExporter: 'dcgm-exporter',
   kubeStateMetrics: 'kube-state-metrics',
   prometheus: 'prometheus',
-  /** The global Prometheus, scraped by the cluster that runs it (constructs/federation-config.ts). */
+  /** The global Prometheus, scraped by the cluster that runs it (constructs/config-files/federation-config.ts). */
   prometheusGlobal: 'prometheus-global',
   alertmanager: 'alertmanager',
   grafana: 'grafana',

@@ -31,10 +31,10 @@ export interface BackendService {
   readonly port: number;
 }
 
-/** Loki's Service in the monitoring namespace (constructs/loki.ts names its Service after this). */
+/** Loki's Service in the monitoring namespace (constructs/components/loki.ts names its Service after this). */
 export const LOKI_SERVICE: BackendService = { name: 'loki', port: 3100 };
 
-/** Jaeger's query Service, UI and API (constructs/jaeger.ts names its Service after this). */
+/** Jaeger's query Service, UI and API (constructs/components/jaeger.ts names its Service after this). */
 export const JAEGER_QUERY_SERVICE: BackendService = { name: 'jaeger-query', port: 16686 };
 
 /** The Service the SDKs send spans to and fetch sampling strategies from. */

@@ -19,7 +19,7 @@ export interface SecretSpec {
 const secret = (key: string, check?: (value: string) => string | undefined): ConfigValue => ({ key, secret: true, check });
 const plain = (key: string, fallback: string): ConfigValue => ({ key, secret: false, default: fallback });
 
-// redis.conf quotes the password in "…" (constructs/redis.ts), so these two would end the string.
+// redis.conf quotes the password in "…" (constructs/components/redis.ts), so these two would end the string.
 const redisPassword = (value: string) =>
   /["\\\n]/.test(value) ? 'must not contain ", \\ or a line break (redis.conf quotes it)' : undefined;
 const httpsUrl = (value: string) => (/^https:\/\/\S+$/.test(value) ? undefined : 'must be an https:// URL');

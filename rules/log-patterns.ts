@@ -1,4 +1,4 @@
-// The log lines that mean trouble, as Fluent Bit counts them (constructs/fluent-bit-config.ts), the
+// The log lines that mean trouble, as Fluent Bit counts them (constructs/config-files/fluent-bit-config.ts), the
 // alerts read them (rules/groups/logs.ts) and the dashboards show them (the Logs rows). One list,
 // so a pattern changed here changes the counter, the alert and the panel together.
 

@@ -5,7 +5,7 @@ import { timeseriesPanel, type Threshold } from './panels';
 import { filters, selector } from './variables';
 
 // Backups protect every namespace's data, so, like the monitoring pipeline, they follow the cluster
-// only. The stack's only CronJobs are its backups (constructs/backups.ts).
+// only. The stack's only CronJobs are its backups (constructs/components/backups.ts).
 const ksm = (metric: string, ...matchers: string[]) =>
   selector(metric, `job="${JOBS.kubeStateMetrics}"`, ...matchers, ...filters('cluster'));
 const anyFailed: Threshold = { value: 1, bad: 'above' };

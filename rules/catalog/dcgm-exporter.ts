@@ -82,7 +82,7 @@ export const dcgmExporterMetrics: readonly MetricDefinition[] = [
     labels: GPU_LABELS,
   },
   // Profiling (DCP) fields: averages over the sample period, so gauges, although the exporter's
-  // upstream CSV calls the throughput fields counters. They need CAP_SYS_ADMIN (constructs/host-access.ts).
+  // upstream CSV calls the throughput fields counters. They need CAP_SYS_ADMIN (constructs/k8s/host-access.ts).
   // The throughput fields are already rates: their `bytes` are bytes per second, never rate() them.
   {
     name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',

@@ -2,7 +2,7 @@ import { JOBS } from '../../contracts/jobs';
 import { BACKUP } from '../thresholds';
 import type { RuleGroup } from '../types';
 
-/** What the backup alerts watch: the CronJobs of constructs/backups.ts, in the moe-lab namespace. */
+/** What the backup alerts watch: the CronJobs of constructs/components/backups.ts, in the moe-lab namespace. */
 export const BACKUPS = {
   namespace: 'moe-lab',
   cronJobs: ['checkpoint-backup', 'postgres-backup', 'redis-backup'],

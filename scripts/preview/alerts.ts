@@ -95,7 +95,7 @@ export function compareAlerts(base: ReadonlyMap<string, string>, head: ReadonlyM
             kind: 'critical-downgraded',
             text: `Critical alert downgraded: ${name} severity critical → ${now.severity ?? '(none)'}`,
           });
-        // Alertmanager pages on P0 and P1 (constructs/alertmanager-config.ts): a paging alert moved below stops paging.
+        // Alertmanager pages on P0 and P1 (constructs/config-files/alertmanager-config.ts): a paging alert moved below stops paging.
         else if (PAGING.test(old.priority ?? '') && !PAGING.test(now.priority ?? ''))
           risks.push({
             kind: 'critical-downgraded',

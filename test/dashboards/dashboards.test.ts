@@ -1,6 +1,6 @@
 // Static checks on every built dashboard and every panel: uids, links, template variables, and each
 // panel's datasource, description, unit, thresholds and PromQL (parsed, metrics in the catalog).
-// Loki targets carry LogQL, not PromQL: the PromQL checks skip them and test/logql.test.ts checks them.
+// Loki targets carry LogQL, not PromQL: the PromQL checks skip them and test/rules/logql.test.ts checks them.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboards, renderDashboards, type DashboardUid } from '../../dashboards';
 import { DATASOURCES } from '../../dashboards/lib/datasources';

@@ -1,5 +1,5 @@
 // The generated rules, as synthesized for prod, run through promtool's unit-test runner with the
-// TypeScript test cases in test/rule-cases/: every alert must fire and stay silent when it should.
+// TypeScript test cases in test/rules/cases/: every alert must fire and stay silent when it should.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironments } from '../../config';

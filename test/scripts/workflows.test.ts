@@ -1,106 +1,34 @@
-import { validateWorkflow, type ValidationError } from '@action-validator/core';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { parse } from 'yaml';
-import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
-
 // The GitHub Actions workflows, read as data: triggers, permissions, pins, the commands they run
 // (checked against package.json and the README), the environments they deploy, and the published
-// workflow schema. The GitOps push script is also run against local git repositories.
-type Step = {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-  'working-directory'?: string;
-};
-type Job = {
-  if?: string;
-  needs?: string | string[];
-  environment?: string | { name: string };
-  permissions?: unknown;
-  concurrency?: { group?: string; 'cancel-in-progress'?: unknown };
-  strategy?: { matrix?: { include?: Record<string, string>[] } };
-  /** A job runs steps, or calls a reusable workflow with `uses`, `with` and `secrets`. */
-  steps?: Step[];
-  uses?: string;
-  with?: Record<string, unknown>;
-  secrets?: Record<string, string> | 'inherit';
-};
-type Declared = Record<string, { required?: boolean; type?: string }>;
-type Workflow = {
-  on: unknown;
-  permissions?: unknown;
-  concurrency?: { group?: string; 'cancel-in-progress'?: unknown };
-  jobs: Record<string, Job>;
-};
-
-const ROOT = join(__dirname, '..', '..');
-const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const WORKFLOW_DIR = '.github/workflows';
-// Every workflow file in the directory, so a new one cannot escape these checks.
-const FILES = readdirSync(join(ROOT, WORKFLOW_DIR))
-  .filter((f) => /\.ya?ml$/.test(f))
-  .sort();
-const text: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, read(`${WORKFLOW_DIR}/${f}`)]));
-const wf: Record<string, Workflow> = Object.fromEntries(FILES.map((f) => [f, parse(text[f]) as Workflow]));
-const SCRIPTS = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
-const REGION = Object.fromEntries(loadEnvironments().map((env) => [env.name, env.cluster.region]));
-const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
-const REUSABLE = './.github/workflows/deploy-environment.yml';
-
-const jobsOf = (w: Workflow) => Object.entries(w.jobs);
-const allJobs = () => FILES.flatMap((f) => jobsOf(wf[f]).map(([id, job]) => ({ file: f, id, job })));
-const stepsOf = (job: Job) => job.steps ?? [];
-const stepsUsing = (job: Job, action: string) => stepsOf(job).filter((s) => s.uses?.split('@')[0] === action);
-/** The workflow a calling job runs (only workflows of this repository are called). */
-const calledWorkflow = (job: Job) => (job.uses?.startsWith('./') ? wf[basename(job.uses)] : undefined);
-/** Shell commands of a job's run steps: continuations joined, split at newlines and `&&`. */
-const commandsOf = (job: Job) =>
-  stepsOf(job)
-    .flatMap((s) => (s.run ?? '').replace(/\\\n\s*/g, ' ').split(/\n|&&/))
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith('#'));
-const triggers = (w: Workflow) => (typeof w.on === 'string' ? { [w.on]: null } : (w.on as Record<string, Record<string, unknown> | null>));
-const permissionsOf = (w: Workflow, job: Job) => job.permissions ?? w.permissions;
-const writeScopes = (permissions: unknown) =>
-  Object.entries(permissions as Record<string, string>)
-    .filter(([, level]) => level === 'write')
-    .map(([scope]) => scope)
-    .sort();
-/** The write scopes a job's steps use: OIDC for the AWS role; pull-requests for the report comment or pulumi's comment-on-pr. */
-function scopesNeeded(job: Job): string[] {
-  const called = calledWorkflow(job);
-  if (called) return [...new Set(jobsOf(called).flatMap(([, j]) => scopesNeeded(j)))].sort();
-  return [
-    ...(stepsUsing(job, 'aws-actions/configure-aws-credentials').length > 0 ? ['id-token'] : []),
-    ...(stepsUsing(job, 'marocchino/sticky-pull-request-comment').length > 0 ||
-    stepsUsing(job, 'pulumi/actions').some((s) => String(s.with?.['comment-on-pr']) === 'true')
-      ? ['pull-requests']
-      : []),
-  ].sort();
-}
-/** Every leaf problem of a schema validation, as `path: detail` (one-of branches flattened). */
-const schemaProblems = (errors: ValidationError[]): string[] =>
-  errors.flatMap((e) => [
-    `${'path' in e ? e.path : ''}: ${e.detail ?? e.title}`,
-    ...('states' in e ? (e.states ?? []).flatMap((s) => schemaProblems(s.errors)) : []),
-  ]);
-
-/** The package.json script each npm invocation needs (`test` for `npm test`), or an error for other npm commands. */
-function npmScriptsIn(command: string): string[] {
-  return [...command.matchAll(/(?:^|[\s;(])npm\s+((?:-\S+\s+)*)(\S+)(?:\s+((?:-\S+\s+)*)(\S+))?/g)].map((m) => {
-    const [sub, name] = [m[2], m[4]];
-    if (sub === 'ci') return 'ci';
-    if (sub === 'test' || sub === 't') return 'test';
-    if ((sub === 'run' || sub === 'run-script') && name) return name;
-    throw new Error(`unexpected npm command: ${command}`);
-  });
-}
+// workflow schema. The GitOps push step runs against local git repositories in gitops-push.test.ts.
+import { validateWorkflow } from '@action-validator/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENT_NAMES } from '../../config';
+import {
+  Step,
+  Declared,
+  ROOT,
+  read,
+  FILES,
+  text,
+  wf,
+  SCRIPTS,
+  REGION,
+  FORK_GUARD,
+  REUSABLE,
+  jobsOf,
+  allJobs,
+  stepsOf,
+  stepsUsing,
+  commandsOf,
+  triggers,
+  permissionsOf,
+  writeScopes,
+  scopesNeeded,
+  schemaProblems,
+  npmScriptsIn,
+} from '../helpers/workflow-files';
 
 describe('workflow files', () => {
   it('GIVEN the workflow directory WHEN listed THEN it holds CI, preview, deploy and the per-environment deploy it calls', () => {
@@ -375,136 +303,6 @@ describe('deploy workflow', () => {
     expect(pushStep['working-directory']).toBe(gitopsDir);
     expect(pushStep.env).toMatchObject({ ENVIRONMENT: '${{ inputs.environment }}' });
     expect(pushStep.run).toContain('git add --all -- "$ENVIRONMENT"');
-  });
-});
-
-describe('GitOps push step, run against local git repositories', () => {
-  const [[, envJob]] = jobsOf(wf['deploy-environment.yml']);
-  const pushStep = stepsOf(envJob).find((s) => s.run?.includes('git push'))!;
-  const attempts = Number(pushStep.env?.PUSH_ATTEMPTS);
-  const SOURCE = 'example/gpu-observability@0123abc';
-  let dir: string;
-  let remote: string;
-  let seed: string;
-  let clone: string;
-
-  // No global or system git config: the step must bring its own identity (a rebase needs one too).
-  const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' });
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      env: {
-        ...baseEnv(),
-        GIT_AUTHOR_NAME: 'Someone',
-        GIT_AUTHOR_EMAIL: 'someone@example.com',
-        GIT_COMMITTER_NAME: 'Someone',
-        GIT_COMMITTER_EMAIL: 'someone@example.com',
-      },
-    }).trim();
-  const put = (root: string, path: string, content: string) => {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  };
-  /** A commit pushed by someone else after our clone was made. */
-  const concurrentPush = (path: string, content: string, message: string) => {
-    put(seed, path, content);
-    git(seed, 'add', '--all');
-    git(seed, 'commit', '--quiet', '-m', message);
-    git(seed, 'push', '--quiet', 'origin', 'main');
-  };
-  const remoteLog = () => git(remote, 'log', '--format=%s', 'main').split('\n');
-  const remoteFile = (path: string) => spawnSync('git', ['show', `main:${path}`], { cwd: remote, encoding: 'utf8', env: baseEnv() }).stdout;
-
-  /** The step's script as GitHub runs it (`bash -e`), with its env; the backoff sleeps are skipped. */
-  function runPush(environment: string) {
-    const expressions: Record<string, string> = {
-      '${{ inputs.environment }}': environment,
-      '${{ github.repository }}@${{ github.sha }}': SOURCE,
-    };
-    const stepEnv = Object.fromEntries(
-      Object.entries(pushStep.env ?? {}).map(([key, value]) => {
-        const v = String(value);
-        if (v.includes('${{') && !(v in expressions)) throw new Error(`no test value for ${key}: ${v}`);
-        return [key, expressions[v] ?? v];
-      }),
-    );
-    return spawnSync('bash', ['-e', '-c', `sleep() { :; }\n${pushStep.run}`], {
-      cwd: clone,
-      encoding: 'utf8',
-      env: { ...baseEnv(), ...stepEnv },
-    });
-  }
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gitops-push-'));
-    [remote, seed, clone] = ['remote.git', 'seed', 'gitops'].map((name) => join(dir, name));
-    git(dir, 'init', '--quiet', '--bare', '-b', 'main', remote);
-    git(dir, 'init', '--quiet', '-b', 'main', seed);
-    git(seed, 'remote', 'add', 'origin', `file://${remote}`);
-    for (const env of ['dev', 'staging']) put(seed, `${env}/prometheus/manifests.yaml`, 'replicas: 1\n');
-    put(seed, 'dev/loki/manifests.yaml', 'replicas: 1\n');
-    git(seed, 'add', '--all');
-    git(seed, 'commit', '--quiet', '-m', 'initial tree');
-    git(seed, 'push', '--quiet', 'origin', 'main');
-    // Shallow, as actions/checkout clones by default.
-    git(dir, 'clone', '--quiet', '--depth', '1', `file://${remote}`, clone);
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('GIVEN an unchanged tree WHEN the step runs THEN it pushes nothing and succeeds', () => {
-    const result = runPush('dev');
-    expect([result.status, result.stdout.trim()]).toEqual([0, 'GitOps tree of dev unchanged']);
-    expect(remoteLog()).toEqual(['initial tree']);
-  });
-
-  it('GIVEN a changed and a removed component WHEN the step runs THEN one commit naming the environment and the source carries both to the GitOps repository', () => {
-    put(clone, 'dev/prometheus/manifests.yaml', 'replicas: 2\n');
-    rmSync(join(clone, 'dev/loki'), { recursive: true });
-    const result = runPush('dev');
-    expect([result.status, result.stderr]).toEqual([0, '']);
-    expect(remoteLog()).toEqual([`Deploy dev from ${SOURCE}`, 'initial tree']);
-    expect(remoteFile('dev/prometheus/manifests.yaml')).toBe('replicas: 2\n');
-    expect(git(remote, 'ls-tree', '-r', '--name-only', 'main').split('\n')).toEqual([
-      'dev/prometheus/manifests.yaml',
-      'staging/prometheus/manifests.yaml',
-    ]);
-  });
-
-  it('GIVEN someone pushed to the GitOps repository after the checkout WHEN the step runs THEN it rebases onto that push and pushes again, keeping both', () => {
-    put(clone, 'dev/prometheus/manifests.yaml', 'replicas: 2\n');
-    concurrentPush('staging/prometheus/manifests.yaml', 'replicas: 3\n', 'staging deploy');
-    const result = runPush('dev');
-    expect(result.status).toBe(0);
-    expect(result.stdout.match(/::warning::/g)).toHaveLength(1);
-    expect(remoteLog()).toEqual([`Deploy dev from ${SOURCE}`, 'staging deploy', 'initial tree']);
-    expect([remoteFile('dev/prometheus/manifests.yaml'), remoteFile('staging/prometheus/manifests.yaml')]).toEqual([
-      'replicas: 2\n',
-      'replicas: 3\n',
-    ]);
-  });
-
-  it('GIVEN a concurrent push that changed the same file WHEN the step runs THEN it fails loudly and leaves the GitOps repository as the other push left it', () => {
-    put(clone, 'dev/prometheus/manifests.yaml', 'replicas: 2\n');
-    concurrentPush('dev/prometheus/manifests.yaml', 'replicas: 5\n', 'hand edit');
-    const result = runPush('dev');
-    expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/^::error::GitOps tree of dev conflicts with a concurrent change to main/m);
-    expect(remoteLog()).toEqual(['hand edit', 'initial tree']);
-  });
-
-  it('GIVEN a GitOps repository that rejects every push WHEN the step runs THEN it gives up after the configured number of attempts and fails loudly', () => {
-    expect(attempts).toBeGreaterThanOrEqual(2);
-    expect(attempts).toBeLessThanOrEqual(10);
-    const tries = join(dir, 'tries');
-    writeFileSync(join(remote, 'hooks', 'pre-receive'), `#!/bin/sh\necho push >> '${tries}'\nexit 1\n`, { mode: 0o755 });
-    put(clone, 'dev/prometheus/manifests.yaml', 'replicas: 2\n');
-    const result = runPush('dev');
-    expect(result.status).not.toBe(0);
-    expect(readFileSync(tries, 'utf8').trim().split('\n')).toHaveLength(attempts);
-    expect(result.stdout.match(/::warning::/g)).toHaveLength(attempts - 1);
-    expect(result.stdout).toMatch(new RegExp(`^::error::GitOps push of dev rejected ${attempts} times`, 'm'));
-    expect(remoteLog()).toEqual(['initial tree']);
   });
 });
 

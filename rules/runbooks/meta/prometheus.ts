@@ -43,7 +43,7 @@ export const prometheusRunbooks: readonly Runbook[] = [
     mitigation: [
       {
         text: 'Fix the expression in rules/groups, add a promtool case that covers the failing input, then synthesize and apply.',
-        command: 'npx jest test/rules-promtool.test.ts',
+        command: 'npx jest test/rules/rules-promtool.test.ts',
       },
     ],
   },

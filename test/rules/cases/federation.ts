@@ -1,5 +1,5 @@
 // Cases for the global Prometheus's rules (rules/groups/federation.ts), run against its own rule files
-// by test/global-prometheus.test.ts: members do not load these rules, so they are not in RULE_TEST_CASES.
+// by test/constructs/global-prometheus.test.ts: members do not load these rules, so they are not in RULE_TEST_CASES.
 import { series, type Labels } from './targets';
 import type { RuleTestCase } from './types';
 

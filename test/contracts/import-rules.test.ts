@@ -1,0 +1,86 @@
+// The layer rules (.dependency-cruiser.cjs, run by `npm run check:imports`): the tree passes them, and
+// an upward import or an import circle added to a copy of the tree fails them, naming both files.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/synth-tmp';
+
+const ROOT = join(__dirname, '..', '..');
+const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
+
+/** The arguments of the `check:imports` script, so the test runs exactly what a user runs. */
+const CHECK_ARGS: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['check:imports'] as string)
+  .split(/\s+/)
+  .slice(1);
+const LAYER_FOLDERS = CHECK_ARGS.filter((arg, i) => !arg.startsWith('-') && !CHECK_ARGS[i - 1]?.startsWith('-'));
+
+function checkImports(cwd: string): { status: number; output: string } {
+  try {
+    return {
+      status: 0,
+      output: execFileSync(DEPCRUISE, CHECK_ARGS, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }),
+    };
+  } catch (error) {
+    const e = error as { status?: number; stdout?: string; stderr?: string };
+    return { status: e.status ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** A copy of the layer folders and the settings the check reads, with node_modules linked. */
+function copyOfTree(): string {
+  const dir = tempDir('import-rules');
+  for (const entry of [...LAYER_FOLDERS, 'tsconfig.json', '.dependency-cruiser.cjs'])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+describe('import rules', () => {
+  const copies: string[] = [];
+  afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const copy = () => {
+    const dir = copyOfTree();
+    copies.push(dir);
+    return dir;
+  };
+
+  test('the check covers every layer, lowest first', () => {
+    expect(LAYER_FOLDERS).toEqual(['contracts', 'config', 'rules', 'dashboards', 'constructs', 'infra', 'scripts']);
+  });
+
+  test('GIVEN the tree as checked in WHEN the import rules run THEN nothing imports upward and there is no circle', () => {
+    const result = checkImports(ROOT);
+    expect(result.output).toContain('no dependency violations found');
+    expect(result.status).toBe(0);
+  });
+
+  describe('GIVEN a copy of the tree with one upward import from rules, one from contracts and one circle', () => {
+    let result: { status: number; output: string };
+    beforeAll(() => {
+      const dir = copy();
+      appendFileSync(join(dir, 'rules', 'thresholds.ts'), "\nexport { ComponentChart } from '../constructs/assembly/component-chart';\n");
+      appendFileSync(join(dir, 'contracts', 'jobs.ts'), "\nexport { loadEnvironments } from '../config';\n");
+      appendFileSync(join(dir, 'contracts', 'dashboards.ts'), "\nexport { REDIS_SERVICE } from './services';\n");
+      appendFileSync(join(dir, 'contracts', 'services.ts'), "\nexport { DASHBOARD_UIDS } from './dashboards';\n");
+      result = checkImports(dir);
+    });
+
+    test('THEN the check fails', () => expect(result.status).not.toBe(0));
+
+    test('THEN a rule importing a construct is named with both files', () => {
+      expect(result.output).toMatch(/no-upward-import-from-rules: rules\/thresholds\.ts → constructs\/assembly\/component-chart\.ts/);
+    });
+
+    test('THEN contracts importing config is named with both files: the ground floor may not look up', () => {
+      expect(result.output).toMatch(/no-upward-import-from-contracts: contracts\/jobs\.ts → config\/index\.ts/);
+    });
+
+    test('THEN the circle is named with both files', () => {
+      expect(result.output).toMatch(/no-circular: contracts\/(dashboards|services)\.ts → \s*contracts\/(services|dashboards)\.ts/);
+    });
+
+    test('THEN nothing else is reported: the rest of the tree still passes', () => {
+      expect(result.output).toMatch(/x 3 dependency violations \(3 errors/);
+    });
+  });
+});
