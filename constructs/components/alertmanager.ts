@@ -5,16 +5,13 @@ import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import { renderAlertmanagerConfig, type AlertmanagerConfigProps } from '../config-files/alertmanager-config';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { publishNotReadyAddresses, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
+import { publishNotReadyAddresses } from '../k8s/escape-hatches';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import {
-  addConfigChecksum,
-  addDataVolumePerReplica,
-  headlessService,
-  selectPodsByStableLabels,
-  validateReplicas,
-} from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { validateReplicas } from '../k8s/prop-checks';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { ALERTMANAGER_SERVICE } from '../../contracts/services';
 
 export interface AlertmanagerProps {
@@ -116,11 +113,9 @@ export class Alertmanager extends Construct {
     // Two peers on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 
-    const container = this.statefulSet.addContainer({
+    const container = addPinnedContainer(this.statefulSet, {
       name: 'alertmanager',
-      image: `${props.image.repository}:${props.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       args: [
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         `--storage.path=${DATA_DIR}`,
@@ -134,8 +129,7 @@ export class Alertmanager extends Construct {
         { name: 'cluster-tcp', number: this.clusterPort, protocol: kplus.Protocol.TCP },
         { name: 'cluster-udp', number: this.clusterPort, protocol: kplus.Protocol.UDP },
       ],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(),
+      resources: props.resources,
       readiness: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(5), failureThreshold: 10 }),
       liveness: kplus.Probe.fromHttpGet('/-/healthy', { port: this.port, periodSeconds: Duration.seconds(15), failureThreshold: 4 }),
     });
@@ -144,7 +138,6 @@ export class Alertmanager extends Construct {
     const secretsVolume = kplus.Volume.fromSecret(this, 'SecretsVolume', credentials, { name: 'receiver-credentials', defaultMode: 0o440 });
     container.mount(ALERTMANAGER_SECRETS_DIR, secretsVolume, { readOnly: true });
     addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', { metadata: metadata(this.serviceName), selector: pods, ports: [webPort] });
     new KubePodDisruptionBudget(this, 'Budget', {

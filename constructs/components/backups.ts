@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import type { ImageSettings, WeeklyWindow } from '../../config';
 import { assertOutsideWindow } from '../../config/cron';
 import { storageSchema, type StorageSettings } from '../../config/storage';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { ML_VOLUMES } from './ml-storage';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { DATABASE_UID } from '../k8s/storage-patches';
 import { POSTGRES_SERVICE, REDIS_SERVICE } from '../../contracts/services';
 import { BACKUP_CRONJOBS } from '../../contracts/jobs';
@@ -41,6 +41,8 @@ const STAGING_DIR = '/backup';
 // The AWS CLI writes its cache under $HOME; with a read-only root filesystem that is an emptyDir.
 const HOME = '/tmp';
 const timestamp = '$(date -u +%Y%m%dT%H%M%SZ)';
+// Pulled on every start: cdk8s-plus's default, which these Jobs have always had (unlike the pinned-tag IfNotPresent elsewhere).
+const PULL_POLICY = kplus.ImagePullPolicy.ALWAYS;
 
 /**
  * Nightly backups to S3: checkpoints synced from their volume, a pg_dump of the database and a Redis
@@ -87,9 +89,11 @@ export class Backups extends Construct {
     const credentials = kplus.Secret.fromSecretName(this, 'PostgresCredentials', props.postgres.credentialsSecret);
     const databases = [props.postgres.database, ...(props.postgres.extraDatabases ?? [])];
     const server = `-h ${POSTGRES_SERVICE.name} -p ${POSTGRES_SERVICE.port}`;
-    const dump = postgres.addInitContainer({
+    const dump = addPinnedContainer(postgres, {
+      init: true,
       name: 'pg-dump',
-      image: `${props.postgres.image.repository}:${props.postgres.image.tag}`,
+      image: props.postgres.image,
+      imagePullPolicy: PULL_POLICY,
       command: ['/bin/sh', '-c'],
       // One custom-format dump per database (compressed, restores selectively with pg_restore), plus
       // the roles, which pg_dump leaves out and a restore into a new server needs first.
@@ -101,8 +105,8 @@ export class Backups extends Construct {
         PGUSER: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'username' }),
         PGPASSWORD: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'password' }),
       },
-      resources: containerResources(props.settings.resources),
-      securityContext: restrictedSecurityContext(DATABASE_UID),
+      resources: props.settings.resources,
+      user: DATABASE_UID,
     });
     const pgUpload = this.uploader(
       postgres,
@@ -112,14 +116,16 @@ export class Backups extends Construct {
 
     const redis = this.cronJob('Redis', BACKUP_CRONJOBS.redis, props.settings.schedules.redis, Duration.hours(1));
     const auth = kplus.Secret.fromSecretName(this, 'RedisAuth', props.redis.authSecret);
-    const rdb = redis.addInitContainer({
+    const rdb = addPinnedContainer(redis, {
+      init: true,
       name: 'redis-rdb',
-      image: `${props.redis.image.repository}:${props.redis.image.tag}`,
+      image: props.redis.image,
+      imagePullPolicy: PULL_POLICY,
       // --rdb asks the server for a fresh snapshot and streams it; the live files are not touched.
       command: ['redis-cli', '-h', REDIS_SERVICE.name, '-p', String(REDIS_SERVICE.port), '--rdb', `${STAGING_DIR}/dump.rdb`],
       envVariables: { REDISCLI_AUTH: kplus.EnvValue.fromSecretValue({ secret: auth, key: 'password' }) },
-      resources: containerResources(props.settings.resources),
-      securityContext: restrictedSecurityContext(DATABASE_UID),
+      resources: props.settings.resources,
+      user: DATABASE_UID,
     });
     const rdbUpload = this.uploader(redis, `exec aws s3 cp ${STAGING_DIR}/dump.rdb "${s3}/redis/dump-${timestamp}.rdb" --only-show-errors`);
     this.shareStagingDir('Redis', rdb, rdbUpload);
@@ -147,20 +153,19 @@ export class Backups extends Construct {
       securityContext: nonRootPodSecurityContext(),
     });
     for (const [key, value] of Object.entries(this.labels)) cronJob.podMetadata.addLabel(key, value);
-    useRuntimeDefaultSeccomp(cronJob);
     return cronJob;
   }
 
   /** The AWS CLI container running `script`, with a writable HOME. */
   private uploader(cronJob: kplus.CronJob, script: string): kplus.Container {
-    const container = cronJob.addContainer({
+    const container = addPinnedContainer(cronJob, {
       name: 'upload',
-      image: `${this.props.settings.awsCliImage.repository}:${this.props.settings.awsCliImage.tag}`,
+      image: this.props.settings.awsCliImage,
+      imagePullPolicy: PULL_POLICY,
       command: ['/bin/sh', '-c'],
       args: [`set -eu\n${script}`],
       envVariables: { HOME: kplus.EnvValue.fromValue(HOME) },
-      resources: containerResources(this.props.settings.resources),
-      securityContext: restrictedSecurityContext(),
+      resources: this.props.settings.resources,
     });
     container.mount(HOME, kplus.Volume.fromEmptyDir(this, `${cronJob.node.id}Home`, 'home'));
     return container;

@@ -1,4 +1,4 @@
-import { hostAgentDaemonSet } from '../k8s/host-agent';
+import { addHostAgentContainer, hostAgentDaemonSet } from '../k8s/host-agent';
 import { allowClients } from '../k8s/network-policies';
 import { overrideLabel, type RelabelConfig } from '../config-files/scrape-config';
 import { Duration } from 'cdk8s';
@@ -8,13 +8,11 @@ import type { ImageSettings, ResourceSettings } from '../../config';
 import type { GpuNodeSettings } from '../../config/gpu-nodes';
 import { grantHostAccess } from '../k8s/agent-patches';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, validatePort } from '../k8s/container-defaults';
+import { validatePort } from '../k8s/prop-checks';
 import { DCGM_COUNTERS, renderDcgmCounters, type DcgmCounter } from '../config-files/dcgm-counters';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
 import { onGpuNodes } from '../k8s/gpu-scheduling';
-import { hostAgentSecurityContext } from '../k8s/host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum } from '../k8s/stateful-set';
+import { addConfigChecksum } from '../k8s/pod-metadata';
 import { DCGM_EXPORTER_SERVICE } from '../../contracts/services';
 
 export interface DcgmExporterProps {
@@ -86,10 +84,9 @@ export class DcgmExporter extends Construct {
     const health = (periodSeconds: number, failureThreshold: number) =>
       kplus.Probe.fromHttpGet('/health', { port: this.port, periodSeconds: Duration.seconds(periodSeconds), failureThreshold });
     const value = kplus.EnvValue.fromValue;
-    const container = this.daemonSet.addContainer({
+    const container = addHostAgentContainer(this.daemonSet, NAME, {
       name: 'dcgm-exporter',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       envVariables: {
         DCGM_EXPORTER_LISTEN: value(`:${this.port}`),
         DCGM_EXPORTER_COLLECTORS: value(`${COUNTERS_DIR}/counters.csv`),
@@ -101,8 +98,7 @@ export class DcgmExporter extends Construct {
         NVIDIA_VISIBLE_DEVICES: value('all'),
       },
       ports: [{ name: DCGM_EXPORTER_SERVICE.metricsPort, number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: hostAgentSecurityContext(NAME),
+      resources: props.resources,
       readiness: health(10, 3),
       liveness: health(15, 4),
       // The embedded host engine enumerates GPUs and profiling groups before it answers.
@@ -114,7 +110,6 @@ export class DcgmExporter extends Construct {
     // The embedded host engine writes nv-hostengine.log there; the root filesystem is read-only.
     container.mount('/var/log', kplus.Volume.fromEmptyDir(this, 'LogVolume', 'log'));
     grantHostAccess(this, this.daemonSet, container, NAME);
-    useRuntimeDefaultSeccomp(this.daemonSet);
 
     const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
     // Only Prometheus, in this namespace, needs the metrics port.

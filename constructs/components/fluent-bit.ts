@@ -6,13 +6,11 @@ import type { FluentBitSettings } from '../../config/logging';
 import { DNS_LABEL } from '../../config/primitives';
 import { grantHostAccess, tolerateEveryTaint } from '../k8s/agent-patches';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources } from '../k8s/container-defaults';
-import { usePriorityClass, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { usePriorityClass } from '../k8s/escape-hatches';
 import { FLUENT_BIT_PORTS, renderFluentBitConfig } from '../config-files/fluent-bit-config';
-import { hostAgentSecurityContext } from '../k8s/host-access';
-import { hostAgentDaemonSet } from '../k8s/host-agent';
+import { addHostAgentContainer, hostAgentDaemonSet } from '../k8s/host-agent';
 import { standardLabels, selectorLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum } from '../k8s/stateful-set';
+import { addConfigChecksum } from '../k8s/pod-metadata';
 import { FLUENT_BIT_SCRAPE } from '../../contracts/services';
 
 export interface FluentBitProps {
@@ -83,25 +81,22 @@ export class FluentBit extends Construct {
         timeoutSeconds: Duration.seconds(5),
         failureThreshold,
       });
-    const container = this.daemonSet.addContainer({
+    const container = addHostAgentContainer(this.daemonSet, NAME, {
       name: NAME,
-      image: `${props.settings.image.repository}:${props.settings.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.settings.image,
       command: ['/fluent-bit/bin/fluent-bit'],
       args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
       ports: [
         { name: 'http', number: FLUENT_BIT_PORTS.http },
         { name: FLUENT_BIT_SCRAPE.portName, number: FLUENT_BIT_PORTS.metrics },
       ],
-      resources: containerResources(props.settings.resources),
-      securityContext: hostAgentSecurityContext(NAME),
+      resources: props.settings.resources,
       readiness: health(10, 3),
       // Restarting loses nothing (positions and buffer are on the node), but give a Loki hiccup time to pass.
       liveness: health(30, 4),
     });
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     grantHostAccess(this, this.daemonSet, container, NAME);
-    useRuntimeDefaultSeccomp(this.daemonSet);
     // A node full of higher-priority GPU pods would leave it Pending, and a pending pod is no scrape
     // target: the node's logs and log alerts would vanish without FluentBitDown noticing.
     usePriorityClass(this.daemonSet, 'system-node-critical');

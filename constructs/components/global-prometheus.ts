@@ -1,5 +1,5 @@
 // The global Prometheus: a second Prometheus, beside the cluster's own, that federates the member
-// clusters (constructs/federation-config.ts) and evaluates only the fleet rules (GLOBAL_RULE_GROUPS).
+// clusters (constructs/config-files/federation-config.ts) and evaluates only the fleet rules (GLOBAL_RULE_GROUPS).
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config';

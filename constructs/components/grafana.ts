@@ -4,13 +4,15 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/
 import { Construct } from 'constructs';
 import type { GrafanaDatabaseSettings, ImageSettings, ResourceSettings } from '../../config';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { mountProjectedConfigMaps, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
+import { mountProjectedConfigMaps } from '../k8s/escape-hatches';
 import { GRAFANA_PATHS, renderDashboardProvider, renderGrafanaIni } from '../config-files/grafana-config';
 import { renderDatasources, type DatasourcesProps } from '../config-files/grafana-datasources';
 import { allowGrafanaTraffic } from './grafana-network-policy';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { validateReplicas } from '../k8s/prop-checks';
 import { JAEGER_QUERY_SERVICE, LOKI_SERVICE, GRAFANA_SERVICE } from '../../contracts/services';
 
 export interface GrafanaProps {
@@ -29,7 +31,7 @@ export interface GrafanaProps {
   readonly rootUrl: string;
   /** Dashboard JSON keyed by file name `<uid>.json`, as `renderDashboards` returns it. */
   readonly dashboards: ReadonlyMap<string, string>;
-  /** The backends of the datasources; Loki and Jaeger default to the Services constructs/loki.ts and jaeger.ts create. */
+  /** The backends of the datasources; Loki and Jaeger default to the Services constructs/components/loki.ts and jaeger.ts create. */
   readonly datasources: Omit<DatasourcesProps, 'namespace'>;
   /**
    * Port of the web UI and API.
@@ -123,15 +125,13 @@ export class Grafana extends Construct {
         timeoutSeconds: Duration.seconds(5),
         failureThreshold,
       });
-    const container = this.deployment.addContainer({
+    const container = addPinnedContainer(this.deployment, {
       name: 'grafana',
-      image: `${props.image.repository}:${props.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       envVariables: grafanaEnvironment(props.database),
       ports: [{ name: GRAFANA_SERVICE.httpPort, number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(GRAFANA_UID),
+      resources: props.resources,
+      user: GRAFANA_UID,
       readiness: health(10, 3),
       liveness: health(15, 4),
       // Database migrations on first start or after an upgrade can take minutes; liveness waits for them.
@@ -143,7 +143,6 @@ export class Grafana extends Construct {
       configMaps: dashboards.map(({ uid }) => dashboardConfigMapName(uid)),
       mountPath: GRAFANA_PATHS.dashboards,
     });
-    useRuntimeDefaultSeccomp(this.deployment);
 
     new kplus.Service(this, 'Service', {
       metadata: metadata(this.serviceName),

@@ -5,12 +5,13 @@ import { DNS_LABEL } from '../../config/primitives';
 import type { JaegerSettings } from '../../config/logging';
 import { memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { serviceUrl } from '../config-files/grafana-datasources';
 import { JAEGER_PATHS, JAEGER_PORTS, renderJaegerConfig, renderSamplingStrategies } from '../config-files/jaeger-config';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { JAEGER_QUERY_SERVICE, JAEGER_COLLECTOR_SERVICE, JAEGER_SCRAPE } from '../../contracts/services';
 
 export interface JaegerProps {
@@ -90,11 +91,9 @@ export class Jaeger extends Construct {
         timeoutSeconds: Duration.seconds(5),
         failureThreshold,
       });
-    const container = this.statefulSet.addContainer({
+    const container = addPinnedContainer(this.statefulSet, {
       name: 'jaeger',
-      image: `${settings.image.repository}:${settings.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: settings.image,
       args: [`--config=${JAEGER_PATHS.config}`],
       // The Go GC works harder near the limit instead of letting the memory store get the pod OOM-killed.
       envVariables: { GOMEMLIMIT: kplus.EnvValue.fromValue(goMemLimit(settings.resources.memory.limit)) },
@@ -107,8 +106,8 @@ export class Jaeger extends Construct {
         { name: 'health', number: JAEGER_PORTS.health },
         { name: 'query', number: JAEGER_PORTS.query },
       ],
-      resources: containerResources(settings.resources),
-      securityContext: restrictedSecurityContext(JAEGER_UID),
+      resources: settings.resources,
+      user: JAEGER_UID,
       readiness: health(10, 3),
       liveness: health(20, 3),
       // Badger replays its value log after an unclean stop; liveness waits up to 5 minutes for it.
@@ -122,7 +121,6 @@ export class Jaeger extends Construct {
     if (settings.storage.type === 'badger') {
       addDataVolumePerReplica(this.statefulSet, settings.storage.volume, labels, JAEGER_PATHS.badgerDir);
     }
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'QueryService', {
       metadata: metadata(this.queryServiceName),

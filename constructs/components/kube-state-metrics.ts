@@ -5,11 +5,11 @@ import { KubeClusterRole, KubeClusterRoleBinding } from 'cdk8s-plus-27/lib/impor
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import type { GpuNodeSettings } from '../../config/gpu-nodes';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { offGpuNodes } from '../k8s/gpu-scheduling';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { selectPodsByStableLabels } from '../k8s/stateful-set';
+import { selectPodsByStableLabels } from '../k8s/pod-metadata';
 import { KUBE_STATE_METRICS_SERVICE } from '../../contracts/services';
 
 /** The API group and resource name of each kube-state-metrics resource (its `--resources` names). */
@@ -91,21 +91,18 @@ export class KubeStateMetrics extends Construct {
     offGpuNodes(this.deployment, props.gpu);
     const probe = (path: string, port: number) =>
       kplus.Probe.fromHttpGet(path, { port, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5) });
-    this.deployment.addContainer({
+    addPinnedContainer(this.deployment, {
       name: 'kube-state-metrics',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       args: [`--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${this.exportedResources.join(',')}`],
       ports: [
         { name: KUBE_STATE_METRICS_SERVICE.metricsPort, number: METRICS_PORT },
         { name: KUBE_STATE_METRICS_SERVICE.telemetryPort, number: TELEMETRY_PORT },
       ],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(),
+      resources: props.resources,
       liveness: probe('/livez', METRICS_PORT),
       readiness: probe('/readyz', TELEMETRY_PORT),
     });
-    useRuntimeDefaultSeccomp(this.deployment);
 
     const pods = kplus.Pods.select(this, 'Pods', { labels: selectorLabels(identity) });
     // Only Prometheus, in this namespace, scrapes the metrics port; the telemetry port stays closed.

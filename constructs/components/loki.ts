@@ -5,12 +5,13 @@ import type { LokiSettings } from '../../config/logging';
 import { AWS_REGION } from '../../config/primitives';
 import { durationSeconds } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { renderLokiConfig, type LokiObjectStore } from '../config-files/loki-config';
 import { allowClients } from '../k8s/network-policies';
-import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { LOKI_SERVICE, LOKI_SCRAPE } from '../../contracts/services';
 
 export interface LokiProps {
@@ -101,15 +102,13 @@ export class Loki extends Construct {
         timeoutSeconds: Duration.seconds(5),
         failureThreshold,
       });
-    const container = this.statefulSet.addContainer({
+    const container = addPinnedContainer(this.statefulSet, {
       name: 'loki',
-      image: `${settings.image.repository}:${settings.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: settings.image,
       args: [`-config.file=${CONFIG_DIR}/loki.yaml`],
       ports: [{ name: LOKI_SCRAPE.portName, number: this.port }],
-      resources: containerResources(settings.resources),
-      securityContext: restrictedSecurityContext(LOKI_UID),
+      resources: settings.resources,
+      user: LOKI_UID,
       readiness: ready(10, 3),
       // /ready also fails while the ring settles or the store is briefly unreachable, which a restart
       // would not fix: liveness only asks whether the process still serves HTTP.
@@ -121,7 +120,6 @@ export class Loki extends Construct {
     // The root filesystem is read-only; Loki and the Go runtime still write temporary files.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
     addDataVolumePerReplica(this.statefulSet, settings.volume, labels, DATA_DIR);
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     // Clients use this one, selected by stable labels only.
     new kplus.Service(this, 'Service', { metadata: metadata(this.serviceName), selector: pods, ports: [httpPort] });

@@ -4,12 +4,14 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import type { GpuNodeSettings } from '../../config/gpu-nodes';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext, validatePort } from '../k8s/container-defaults';
-import { usePriorityClass, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
+import { validatePort, validateReplicas } from '../k8s/prop-checks';
+import { usePriorityClass } from '../k8s/escape-hatches';
 import { allowClients } from '../k8s/network-policies';
 import { offGpuNodes, onGpuNodes, requestGpus } from '../k8s/gpu-scheduling';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum, selectPodsByStableLabels, validateReplicas } from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
 
 /** ConfigMaps are also mounted as files under `<CONFIG_ROOT>/<configmap-name>/`, for code that reads files. */
 export const CONFIG_ROOT = '/etc/moe-lab';
@@ -166,18 +168,15 @@ export class MlWorkload extends Construct {
     }
     if (props.configChecksumOf !== undefined) addConfigChecksum(this.deployment, props.configChecksumOf);
 
-    this.container = this.deployment.addContainer({
+    this.container = addPinnedContainer(this.deployment, {
       name: props.app,
-      image: `${props.image.repository}:${props.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       ports: [{ name: props.port.name, number: props.port.number }],
       envVariables: Object.fromEntries(
         // HOME on the writable /tmp: the root filesystem is read-only, and tools (Triton's cache, pip) write under HOME.
         Object.entries({ HOME: '/tmp', ...props.env }).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)]),
       ),
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(),
+      resources: props.resources,
       ...probes(props.port.number, props.healthPath, props.startupTimeout ?? Duration.minutes(10)),
     });
     this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.gibibytes(1) }));
@@ -186,7 +185,6 @@ export class MlWorkload extends Construct {
     }
     for (const name of props.configMaps ?? []) this.useConfigMap(name);
     for (const name of props.fileConfigMaps ?? []) this.mountConfigMap(name);
-    useRuntimeDefaultSeccomp(this.deployment);
     if (props.priorityClassName !== undefined) usePriorityClass(this.deployment, props.priorityClassName);
 
     if (props.gpus === undefined) {

@@ -1,12 +1,11 @@
-import { hostAgentDaemonSet } from '../k8s/host-agent';
+import { addHostAgentContainer, hostAgentDaemonSet } from '../k8s/host-agent';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import { grantHostAccess, tolerateEveryTaint } from '../k8s/agent-patches';
-import { containerResources, validatePort } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
-import { hostAgentSecurityContext, HOST_ACCESS } from '../k8s/host-access';
+import { validatePort } from '../k8s/prop-checks';
+import { HOST_ACCESS } from '../k8s/host-access';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
 import { NODE_EXPORTER_SERVICE } from '../../contracts/services';
 
@@ -59,10 +58,9 @@ export class NodeExporter extends Construct {
     const probe = (periodSeconds: number) =>
       kplus.Probe.fromHttpGet('/', { port: this.port, periodSeconds: Duration.seconds(periodSeconds) });
     const root = hostMountPath('root');
-    const container = this.daemonSet.addContainer({
+    const container = addHostAgentContainer(this.daemonSet, NAME, {
       name: 'node-exporter',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       args: [
         `--web.listen-address=:${this.port}`,
         `--path.procfs=${hostMountPath('proc')}`,
@@ -73,13 +71,11 @@ export class NodeExporter extends Construct {
         `--collector.filesystem.fs-types-exclude=${IGNORED_FS_TYPES}`,
       ],
       ports: [{ name: NODE_EXPORTER_SERVICE.metricsPort, number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: hostAgentSecurityContext(NAME),
+      resources: props.resources,
       readiness: probe(10),
       liveness: probe(20),
     });
     grantHostAccess(this, this.daemonSet, container, NAME);
-    useRuntimeDefaultSeccomp(this.daemonSet);
 
     new kplus.Service(this, 'Service', {
       metadata: { ...metadata, name: this.serviceName },

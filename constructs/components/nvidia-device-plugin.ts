@@ -1,4 +1,4 @@
-import { hostAgentDaemonSet } from '../k8s/host-agent';
+import { addHostAgentContainer, hostAgentDaemonSet } from '../k8s/host-agent';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -7,12 +7,10 @@ import type { TimeSlicingSettings } from '../../config/agents';
 import type { GpuNodeSettings } from '../../config/gpu-nodes';
 import { grantHostAccess } from '../k8s/agent-patches';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources } from '../k8s/container-defaults';
-import { usePriorityClass, useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { usePriorityClass } from '../k8s/escape-hatches';
 import { GPU_RESOURCE, onGpuNodes } from '../k8s/gpu-scheduling';
-import { hostAgentSecurityContext } from '../k8s/host-access';
 import { standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum } from '../k8s/stateful-set';
+import { addConfigChecksum } from '../k8s/pod-metadata';
 
 export interface NvidiaDevicePluginProps {
   /** Namespace of the DaemonSet and its ConfigMap; it must admit privileged Pod Security (host mounts). */
@@ -83,16 +81,13 @@ export class NvidiaDevicePlugin extends Construct {
     onGpuNodes(this.daemonSet, props.gpu);
     usePriorityClass(this.daemonSet, this.priorityClassName);
 
-    const container = this.daemonSet.addContainer({
+    const container = addHostAgentContainer(this.daemonSet, NAME, {
       name: 'nvidia-device-plugin',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       envVariables: { CONFIG_FILE: kplus.EnvValue.fromValue(`${CONFIG_DIR}/config.yaml`) },
-      resources: containerResources(props.resources),
-      securityContext: hostAgentSecurityContext(NAME),
+      resources: props.resources,
     });
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     grantHostAccess(this, this.daemonSet, container, NAME);
-    useRuntimeDefaultSeccomp(this.daemonSet);
   }
 }

@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
-import { containerResources, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { allowClients } from '../k8s/network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from '../k8s/storage-patches';
 import { POSTGRES_SERVICE } from '../../contracts/services';
@@ -118,10 +118,9 @@ export class Postgres extends Construct {
     const secret = kplus.Secret.fromSecretName(this, 'Credentials', props.credentialsSecret);
     // pg_isready only checks that the server accepts connections; it needs no password.
     const ready = ['/bin/sh', '-c', `exec pg_isready -h 127.0.0.1 -p ${this.port} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`];
-    const container = this.statefulSet.addContainer({
+    const container = addPinnedContainer(this.statefulSet, {
       name: 'postgres',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       envVariables: {
         POSTGRES_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
         POSTGRES_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
@@ -130,8 +129,8 @@ export class Postgres extends Construct {
         PGDATA: kplus.EnvValue.fromValue(`${DATA_DIR}/pgdata`),
       },
       ports: [{ name: 'postgres', number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(DATABASE_UID),
+      resources: props.resources,
+      user: DATABASE_UID,
       readiness: kplus.Probe.fromCommand(ready, { periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
       liveness: kplus.Probe.fromCommand(ready, { periodSeconds: Duration.seconds(20), failureThreshold: 6 }),
       // initdb on first start and crash recovery after a kill can take minutes.
@@ -167,7 +166,6 @@ export class Postgres extends Construct {
       }
     }
     addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', {
       metadata: metadata(this.serviceName),

@@ -4,16 +4,12 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import { ComponentChart } from '../assembly/component-chart';
-import { containerResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
+import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import {
-  addConfigChecksum,
-  addDataVolumePerReplica,
-  headlessService,
-  selectPodsByStableLabels,
-  validateReplicas,
-} from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { validateReplicas } from '../k8s/prop-checks';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { POD_NAME_ENV, renderPrometheusConfig, type PrometheusConfigProps } from '../config-files/prometheus-config';
 import { PROMETHEUS_SERVICE } from '../../contracts/services';
 
@@ -131,11 +127,9 @@ export class Prometheus extends Construct {
     // Two replicas on one node would fail together.
     this.statefulSet.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME });
 
-    this.container = this.statefulSet.addContainer({
+    this.container = addPinnedContainer(this.statefulSet, {
       name: 'prometheus',
-      image: `${props.image.repository}:${props.image.tag}`,
-      // Tags are pinned, so a cached image is the right one.
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       args: [
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA_DIR}`,
@@ -146,8 +140,7 @@ export class Prometheus extends Construct {
       ],
       envVariables: { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
       ports: [{ name: PROMETHEUS_SERVICE.webPort, number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(),
+      resources: props.resources,
       readiness: kplus.Probe.fromHttpGet('/-/ready', { port: this.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
       liveness: kplus.Probe.fromHttpGet('/-/healthy', { port: this.port, periodSeconds: Duration.seconds(15), failureThreshold: 4 }),
       // WAL replay after a crash can take minutes on a large head block; liveness waits for it.
@@ -157,7 +150,6 @@ export class Prometheus extends Construct {
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     container.mount(`${CONFIG_DIR}/rules`, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules, { name: 'rules' }), { readOnly: true });
     addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', {
       metadata: metadata(this.serviceName),

@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
-import { containerResources, restrictedSecurityContext } from '../k8s/container-defaults';
-import { useRuntimeDefaultSeccomp } from '../k8s/escape-hatches';
+import { addPinnedContainer } from '../k8s/container';
 import { selectorLabels, standardLabels, type ComponentIdentity } from '../k8s/labels';
-import { addConfigChecksum, addDataVolumePerReplica, headlessService, selectPodsByStableLabels } from '../k8s/stateful-set';
+import { addConfigChecksum, selectPodsByStableLabels } from '../k8s/pod-metadata';
+import { addDataVolumePerReplica, headlessService } from '../k8s/stateful-set';
 import { allowClients } from '../k8s/network-policies';
 import { DATABASE_UID, databasePodSecurityContext } from '../k8s/storage-patches';
 import { REDIS_SERVICE } from '../../contracts/services';
@@ -81,18 +81,17 @@ export class Redis extends Construct {
     const secret = kplus.Secret.fromSecretName(this, 'Auth', props.authSecret);
     // redis-cli reads REDISCLI_AUTH, so the probe needs no password on its command line.
     const ping = ['/bin/sh', '-c', `redis-cli -p ${this.port} ping | grep -q PONG`];
-    const container = this.statefulSet.addContainer({
+    const container = addPinnedContainer(this.statefulSet, {
       name: 'redis',
-      image: `${props.image.repository}:${props.image.tag}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image,
       command: ['/bin/sh', '-c'],
       args: [
         `umask 077 && printf 'requirepass "%s"\\n' "$REDISCLI_AUTH" > ${AUTH_DIR}/auth.conf && exec redis-server /etc/redis/redis.conf`,
       ],
       envVariables: { REDISCLI_AUTH: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }) },
       ports: [{ name: 'redis', number: this.port }],
-      resources: containerResources(props.resources),
-      securityContext: restrictedSecurityContext(DATABASE_UID),
+      resources: props.resources,
+      user: DATABASE_UID,
       readiness: kplus.Probe.fromCommand(ping, { periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
       liveness: kplus.Probe.fromCommand(ping, { periodSeconds: Duration.seconds(20), failureThreshold: 6 }),
       // Loading a large AOF after a restart blocks PING until it is done.
@@ -101,7 +100,6 @@ export class Redis extends Construct {
     container.mount('/etc/redis', kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'config' }), { readOnly: true });
     container.mount(AUTH_DIR, kplus.Volume.fromEmptyDir(this, 'AuthVolume', 'auth', { medium: kplus.EmptyDirMedium.MEMORY }));
     addDataVolumePerReplica(this.statefulSet, props.storage, labels, DATA_DIR);
-    useRuntimeDefaultSeccomp(this.statefulSet);
 
     new kplus.Service(this, 'Service', {
       metadata: metadata(this.serviceName),

@@ -52,10 +52,3 @@ export function nonRootPodSecurityContext(uid: number = NOBODY): PodSecurityCont
     fsGroupChangePolicy: FsGroupChangePolicy.ON_ROOT_MISMATCH,
   };
 }
-
-/** Throws unless `port` is one a non-root process may bind: a whole number from 1024 to 65535. */
-export function validatePort(component: string, port: number): void {
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-    throw new Error(`${component} port: got ${port}; must be a whole number from 1024 to 65535 (a non-root process cannot bind lower)`);
-  }
-}

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { hostAgentPodSecurityContext, type HostAgentName } from './host-access';
+import { addContainerWithSecurityContext, type PinnedContainerProps } from './container';
+import { hostAgentPodSecurityContext, hostAgentSecurityContext, type HostAgentName } from './host-access';
 import type { ComponentIdentity } from './labels';
-import { selectPodsByStableLabels } from './stateful-set';
+import { selectPodsByStableLabels } from './pod-metadata';
 
 export interface HostAgentOptions {
   /**
@@ -36,4 +37,12 @@ export function hostAgentDaemonSet(
   });
   selectPodsByStableLabels(daemonSet, identity);
   return daemonSet;
+}
+
+/**
+ * Adds the host agent's container: pinned image, IfNotPresent and resources as `addPinnedContainer`
+ * writes them, but the security context (user, added capabilities) its host-access entry grants.
+ */
+export function addHostAgentContainer(daemonSet: kplus.DaemonSet, name: HostAgentName, props: PinnedContainerProps): kplus.Container {
+  return addContainerWithSecurityContext(daemonSet, props, hostAgentSecurityContext(name));
 }
