@@ -1,5 +1,5 @@
 import { durationSeconds, memoryBytes } from './quantities';
-import type { EnvironmentSettings } from './schema';
+import type { EnvironmentSettings } from './schema/environment';
 
 /**
  * Sizing assumptions, per source of series. They are deliberately on the high side of what the

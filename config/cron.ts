@@ -2,7 +2,7 @@
 // that no backup starts inside the weekly maintenance window (when nodes may be drained and
 // storage may be unavailable). Only what the backups need is supported; the rest is refused loudly.
 import { z } from 'zod';
-import type { WeeklyWindow } from './schema';
+import type { WeeklyWindow } from './schema/alerting';
 import { wallClock, WEEKDAYS } from './wall-clock';
 
 /** A parsed schedule: the minutes, hours and weekdays (0 = Sunday) on which it fires. */

@@ -1,4 +1,4 @@
-import type { EnvironmentSettings } from './schema';
+import type { EnvironmentSettings } from './schema/environment';
 
 export interface GpuCapacityProblem {
   readonly path: string;

@@ -2,13 +2,25 @@ import type { z } from 'zod';
 import { capacityProblems } from './capacity';
 import { gpuCapacityProblems } from './gpu-capacity';
 import { infraProblems } from './infra';
-import { workloadsProblems } from './workloads';
 import { dev } from './environments/dev';
 import { prod } from './environments/prod';
 import { staging } from './environments/staging';
-import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from './schema';
+import {
+  ENVIRONMENT_NAMES,
+  environmentSchema,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+  type EnvironmentName,
+} from './schema/environment';
+import { workloadsProblems } from './schema/workloads';
 
-export * from './schema';
+// The public entry point: the environments, their loading, and the types the rest of the repository reads.
+export * from './schema/environment';
+export { alertingSchema, alertmanagerSchema, receiversSchema, type AlertingSettings, type WeeklyWindow } from './schema/alerting';
+export { grafanaSchema, type GrafanaDatabaseSettings, type GrafanaSettings } from './schema/grafana';
+export { cpuQuantity, duration, image, memoryQuantity, resources, type ImageSettings, type ResourceSettings } from './schema/primitives';
+export { prometheusSchema } from './schema/prometheus';
+export type { Weekday } from './wall-clock';
 
 /** The checked-in settings of each environment, before validation. */
 export const ENVIRONMENT_INPUTS: Readonly<Record<EnvironmentName, EnvironmentInput>> = { dev, staging, prod };

@@ -1,6 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { FederationSettings } from '../config/federation';
+import type { FederationSettings } from '../config/schema/federation';
 import { ALERT_RULES, GLOBAL_ALERT_RULES } from '../rules';
 import type { AlertLinks } from '../rules/types';
 import { assignPanelIds, runbookLinker } from './lib/runbook-links';

@@ -4,7 +4,7 @@
 // the bootstrap (namespaces, priority classes, StorageClasses, Secrets) exists.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { isSshRepo, type ArgoCdSettings } from '../config/gitops';
+import { isSshRepo, type ArgoCdSettings } from '../config/schema/gitops';
 import { rootApplication } from '../constructs/assembly/argocd';
 
 export const ARGO_HELM_REPO = 'https://argoproj.github.io/argo-helm';

@@ -4,8 +4,8 @@
 // or Argo CD and its root Application, which apply them from the GitOps tree (delivery `argocd`).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { GitopsSettings } from '../config/gitops';
-import type { StorageClassName } from '../config/storage';
+import type { GitopsSettings } from '../config/schema/gitops';
+import type { StorageClassName } from '../config/schema/storage';
 import { ArgoCd } from './argocd';
 import type { ChartObjects } from './manifests';
 import type { SecretSpec } from './secrets';

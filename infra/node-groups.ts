@@ -3,7 +3,7 @@
 // labelled and tainted exactly as the workloads and the device plugin select, EFA in prod).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { GpuNodeSettings } from '../config/gpu-nodes';
+import type { GpuNodeSettings } from '../config/schema/gpu-nodes';
 import type { InfraSettings } from '../config/infra';
 import { MANAGED_POLICIES, serviceTrust } from './policies';
 

@@ -1,7 +1,7 @@
 // The Kubernetes Secrets the synthesized manifests reference, and the Pulumi stack config each key
 // comes from. Names and namespaces come from the environment config; key names from the constructs
 // that read them, so a renamed key cannot drift from the Secret the program creates.
-import { isSshRepo } from '../config/gitops';
+import { isSshRepo } from '../config/schema/gitops';
 import { SECRET_KEYS } from '../constructs/config-files/alertmanager-receivers';
 import { podTemplateOf } from '../constructs/k8s/pod-template';
 

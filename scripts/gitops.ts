@@ -8,7 +8,7 @@ import { App } from 'cdk8s';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentConfig } from '../config';
-import type { ArgoCdSettings } from '../config/gitops';
+import type { ArgoCdSettings } from '../config/schema/gitops';
 import { renderArgoCd, type ComponentObjects } from '../constructs/assembly/argocd';
 import { buildEnvironment, FOUNDATION_CHARTS } from '../constructs/assembly/environment';
 import { renderManifest } from '../constructs/assembly/render';

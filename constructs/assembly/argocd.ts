@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { stringify } from 'yaml';
-import { IN_CLUSTER, type ArgoCdSettings } from '../../config/gitops';
+import { IN_CLUSTER, type ArgoCdSettings } from '../../config/schema/gitops';
 import { PART_OF } from '../k8s/labels';
 import { ARGOCD_HEADER } from '../../contracts/generated-header';
 

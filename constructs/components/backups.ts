@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, WeeklyWindow } from '../../config';
 import { assertOutsideWindow } from '../../config/cron';
-import { storageSchema, type StorageSettings } from '../../config/storage';
+import { storageSchema, type StorageSettings } from '../../config/schema/storage';
 import { addPinnedContainer } from '../k8s/container';
 import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { standardLabels, type ComponentIdentity } from '../k8s/labels';

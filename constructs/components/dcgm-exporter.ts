@@ -5,7 +5,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
 import { grantHostAccess } from '../k8s/agent-patches';
 import { ComponentChart } from '../assembly/component-chart';
 import { validatePort } from '../k8s/prop-checks';

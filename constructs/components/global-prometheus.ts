@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config';
 import { CAPACITY_ASSUMPTIONS } from '../../config/capacity';
-import type { FederationMember, FederationSettings } from '../../config/federation';
+import type { FederationMember, FederationSettings } from '../../config/schema/federation';
 import { memoryBytes } from '../../config/quantities';
 import { GLOBAL_RULE_GROUPS, type AlertLinks } from '../../rules';
 import { renderRuleFiles } from '../../rules/render';

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DNS_LABEL } from '../../config/primitives';
-import type { JaegerSettings } from '../../config/logging';
+import { DNS_LABEL } from '../../config/schema/primitives';
+import type { JaegerSettings } from '../../config/schema/logging';
 import { memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
 import { addPinnedContainer } from '../k8s/container';

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { KubeClusterRole, KubeClusterRoleBinding } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
 import { addPinnedContainer } from '../k8s/container';
 import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { offGpuNodes } from '../k8s/gpu-scheduling';

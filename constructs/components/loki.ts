@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { LokiSettings } from '../../config/logging';
-import { AWS_REGION } from '../../config/primitives';
+import type { LokiSettings } from '../../config/schema/logging';
+import { AWS_REGION } from '../../config/schema/primitives';
 import { durationSeconds } from '../../config/quantities';
 import { ComponentChart } from '../assembly/component-chart';
 import { addPinnedContainer } from '../k8s/container';

@@ -2,8 +2,8 @@
 // when the global Prometheus sits in another network, the load balancer and policy that admit only it.
 import { IntOrString, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { FEDERATION_ROLES, type FederationSettings } from '../../config/federation';
-import { IPV4_CIDR } from '../../config/primitives';
+import { FEDERATION_ROLES, type FederationSettings } from '../../config/schema/federation';
+import { IPV4_CIDR } from '../../config/schema/primitives';
 import { standardLabels } from '../k8s/labels';
 import { MEMBER_FEDERATE_SERVICE } from '../../contracts/services';
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { MlConfigError, parseMlConfig, type MlConfigSettings } from '../../config/ml-config';
-import { DNS_LABEL } from '../../config/primitives';
+import { DNS_LABEL } from '../../config/schema/primitives';
 import { INFERENCE_CONFIG, ROUTER_CONFIG, TRAINING_CONFIG } from '../../contracts/config-maps';
 import { ComponentChart } from '../assembly/component-chart';
 import { standardLabels } from '../k8s/labels';

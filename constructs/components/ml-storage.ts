@@ -1,8 +1,8 @@
 import { KubePersistentVolumeClaim, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KEEP_ON_DELETE } from '../assembly/argocd';
 import { Construct } from 'constructs';
-import { STORAGE_CLASSES, type AccessMode, type StorageClassName } from '../../config/storage';
-import { memoryQuantity } from '../../config/schema';
+import { STORAGE_CLASSES, type AccessMode, type StorageClassName } from '../../config/schema/storage';
+import { memoryQuantity } from '../../config/schema/primitives';
 import { standardLabels } from '../k8s/labels';
 
 /** One shared volume of the ML workloads. */

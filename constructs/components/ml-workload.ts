@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
 import { addPinnedContainer } from '../k8s/container';
 import { nonRootPodSecurityContext } from '../k8s/container-defaults';
 import { validatePort, validateReplicas } from '../k8s/prop-checks';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
-import type { DashboardSettings } from '../../config/workloads';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
+import type { DashboardSettings } from '../../config/schema/workloads';
 import { MlWorkload } from './ml-workload';
 
 export interface MoeDashboardProps {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
-import type { MoeInferenceSettings } from '../../config/workloads';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
+import type { MoeInferenceSettings } from '../../config/schema/workloads';
 import { INFERENCE_CONFIG, ROUTER_CONFIG } from '../../contracts/config-maps';
 import { MlWorkload, type TracingProps } from './ml-workload';
 import { spreadPods } from '../k8s/ml-workload-patches';

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
-import type { MoeTrainerSettings } from '../../config/workloads';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
+import type { MoeTrainerSettings } from '../../config/schema/workloads';
 import { ROUTER_CONFIG, TRAINING_CONFIG } from '../../contracts/config-maps';
 import { MlWorkload, type TracingProps } from './ml-workload';
 

@@ -1,6 +1,6 @@
 // The global Prometheus's scrape configuration: one federation job over the member clusters. What it
 // pulls is deliberately narrow: the Mage and MoE jobs and the recording rules, never raw GPU series.
-import type { FederationMember } from '../../config/federation';
+import type { FederationMember } from '../../config/schema/federation';
 import type { ScrapeJob } from './scrape-config';
 import { REPLICA_LABEL, FEDERATION_INTERVAL, FEDERATE_MATCHERS, FEDERATION_JOB } from '../../contracts/federation';
 

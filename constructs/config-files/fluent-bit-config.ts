@@ -2,7 +2,7 @@
 // add pod metadata and the Loki stream labels, count the LOG_PATTERNS lines, ship the lines to Loki
 // and the counters (with Fluent Bit's own metrics) to a Prometheus endpoint.
 import { stringify } from 'yaml';
-import type { FluentBitSettings } from '../../config/logging';
+import type { FluentBitSettings } from '../../config/schema/logging';
 import { memoryBytes } from '../../config/quantities';
 import {
   LOG_JOBS,

@@ -1,7 +1,7 @@
 // Jaeger v2's config.yaml (an OpenTelemetry Collector config with Jaeger's extensions) and the
 // sampling strategies file its remote_sampling extension serves. Keys follow Jaeger 2.11.
 import { stringify } from 'yaml';
-import type { JaegerSettings } from '../../config/logging';
+import type { JaegerSettings } from '../../config/schema/logging';
 import { durationSeconds } from '../../config/quantities';
 import { GENERATED_HEADER } from '../../contracts/generated-header';
 

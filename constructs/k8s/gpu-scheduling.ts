@@ -4,7 +4,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { IConstruct } from 'constructs';
-import type { GpuNodeSettings } from '../../config/gpu-nodes';
+import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
 
 const TAINT_EFFECT: Readonly<Record<GpuNodeSettings['taint']['effect'], kplus.TaintEffect>> = {
   NoSchedule: kplus.TaintEffect.NO_SCHEDULE,

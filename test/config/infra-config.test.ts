@@ -1,5 +1,5 @@
 import { loadEnvironments } from '../../config';
-import { GPU_INSTANCE_TYPES, infraSchema } from '../../config/infra';
+import { GPU_INSTANCE_TYPES, infraSchema } from '../../config/schema/infra';
 import { readStackInfra } from '../../config/stack-files';
 import { problemsAfterChange } from '../helpers/config-problems';
 

@@ -1,20 +1,20 @@
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from '../../config';
-import { LOGGING_DEFAULTS, loggingSchema } from '../../config/logging';
+import { loggingSchema } from '../../config/schema/logging';
 
 const issuesOf = (input: unknown) => {
   const result = loggingSchema.safeParse(input);
   return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 };
-/** The prod defaults as plain mutable data, so a case can break one field. */
+/** The prod settings as plain mutable data, so a case can break one field. */
 const withChange = (change: (input: Record<string, Record<string, unknown>>) => void) => {
-  const input = structuredClone(LOGGING_DEFAULTS.prod) as unknown as Record<string, Record<string, unknown>>;
+  const input = structuredClone(ENVIRONMENT_INPUTS.prod.logging) as unknown as Record<string, Record<string, unknown>>;
   change(input);
   return input;
 };
 
 describe('logging settings', () => {
   it('GIVEN the checked-in environments THEN their logging settings pass the schema', () => {
-    for (const [name, input] of Object.entries(LOGGING_DEFAULTS)) expect([name, issuesOf(input)]).toEqual([name, []]);
+    for (const [name, input] of Object.entries(ENVIRONMENT_INPUTS)) expect([name, issuesOf(input.logging)]).toEqual([name, []]);
   });
 
   it('GIVEN the environments THEN dev keeps logs on the volume and traces in memory, staging and prod use S3 and Badger', () => {

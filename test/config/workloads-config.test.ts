@@ -1,11 +1,12 @@
-import { WORKLOADS, workloadsProblems, workloadsSchema, type WorkloadsInput } from '../../config/workloads';
+import { ENVIRONMENT_INPUTS } from '../../config';
+import { workloadsProblems, workloadsSchema, type WorkloadsInput } from '../../config/schema/workloads';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** Schema problems of the checked-in values of `env` after one change, as `path: message` lines. */
 function problemsAfter(env: (typeof ENVIRONMENTS)[number], change: (input: Mutable<WorkloadsInput>) => void): string[] {
-  const input = structuredClone(WORKLOADS[env]) as Mutable<WorkloadsInput>;
+  const input = structuredClone(ENVIRONMENT_INPUTS[env].workloads) as Mutable<WorkloadsInput>;
   change(input);
   const parsed = workloadsSchema.safeParse(input);
   if (parsed.success) return [];
@@ -23,19 +24,19 @@ describe('ML workload settings', () => {
 
   it('GIVEN the checked-in values WHEN loaded THEN every image is pinned and prod serves from at least 2 inference replicas', () => {
     for (const env of ENVIRONMENTS) {
-      const settings = workloadsSchema.parse(WORKLOADS[env]);
+      const settings = workloadsSchema.parse(ENVIRONMENT_INPUTS[env].workloads);
       for (const workload of Object.values(settings))
         expect([env, workload.image.tag]).toEqual([env, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
     }
-    const prod = workloadsSchema.parse(WORKLOADS.prod);
+    const prod = workloadsSchema.parse(ENVIRONMENT_INPUTS.prod.workloads);
     expect(prod.moeInference.replicas.min).toBeGreaterThanOrEqual(2);
     expect(workloadsProblems(prod, true)).toEqual([]);
   });
 
   it('GIVEN staging and prod THEN staging runs the MoE releases prod runs', () => {
     // Staging runs what prod runs next: the same trainer and inference releases.
-    const staging = workloadsSchema.parse(WORKLOADS.staging);
-    const prod = workloadsSchema.parse(WORKLOADS.prod);
+    const staging = workloadsSchema.parse(ENVIRONMENT_INPUTS.staging.workloads);
+    const prod = workloadsSchema.parse(ENVIRONMENT_INPUTS.prod.workloads);
     expect([staging.moeTrainer.image, staging.moeInference.image]).toEqual([prod.moeTrainer.image, prod.moeInference.image]);
   });
 
@@ -77,7 +78,7 @@ describe('ML workload settings', () => {
   });
 
   it('GIVEN 1 inference replica WHEN checked for a highly available environment THEN it is refused naming the field and the minimum', () => {
-    const dev = workloadsSchema.parse(WORKLOADS.dev);
+    const dev = workloadsSchema.parse(ENVIRONMENT_INPUTS.dev.workloads);
     expect(dev.moeInference.replicas.min).toBe(1);
     const problems = workloadsProblems(dev, true);
     expect(problems).toEqual([{ path: 'workloads.moeInference.replicas.min', message: expect.stringContaining('must be at least 2') }]);

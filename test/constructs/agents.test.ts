@@ -1,8 +1,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { ENVIRONMENT_NAMES } from '../../config';
-import { AGENTS_DEFAULTS, agentsSchema, type AgentsSettings } from '../../config/agents';
-import { DEFAULT_GPU_NODES } from '../../config/gpu-nodes';
+import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
+import { agentsSchema, type AgentsSettings } from '../../config/schema/agents';
 import { DcgmExporter } from '../../constructs/components/dcgm-exporter';
 import { catalogByName, METRIC_CATALOG } from '../../rules/catalog';
 import { DCGM_COUNTERS, catalogEntriesFedBy, renderDcgmCounters } from '../../constructs/config-files/dcgm-counters';
@@ -24,10 +23,14 @@ type FullPodSpec = {
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: unknown[] } } };
 };
 
+/** Each environment's validated settings, by name. */
+const ENVIRONMENTS = Object.fromEntries(loadEnvironments().map((env) => [env.name, env]));
+const GPU_NODES = ENVIRONMENTS.prod.gpuNodes;
+
 /** Synthesizes the four agents of one environment's settings into plain manifest objects. */
 export function agentObjects(settings: AgentsSettings, namespace = 'monitoring'): KubeObject[] {
   const chart = Testing.chart();
-  const common = { namespace, instance: 'test-cluster', gpu: DEFAULT_GPU_NODES };
+  const common = { namespace, instance: 'test-cluster', gpu: GPU_NODES };
   new NvidiaDevicePlugin(chart, 'DevicePlugin', { ...common, ...settings.devicePlugin });
   new DcgmExporter(chart, 'DcgmExporter', { ...common, ...settings.dcgmExporter });
   new NodeExporter(chart, 'NodeExporter', { ...common, ...settings.nodeExporter });
@@ -44,7 +47,7 @@ const podOf = (objects: KubeObject[], kind: string, name: string) => podSpecOf(f
 const envValue = (container: FullContainer, name: string) => container.env?.find((e) => e.name === name)?.value;
 
 describe.each(ENVIRONMENT_NAMES)('cluster agents of %s', (env) => {
-  const settings = AGENTS_DEFAULTS[env];
+  const settings = ENVIRONMENTS[env].agents;
   const objects = agentObjects(settings);
 
   it('GIVEN the default settings WHEN parsed by the agents schema THEN they pass unchanged', () => {
@@ -83,9 +86,7 @@ describe.each(ENVIRONMENT_NAMES)('cluster agents of %s', (env) => {
 
   it('GIVEN the device plugin THEN it runs only on GPU nodes, tolerates their taint, is node-critical and mounts the kubelet plugin directory', () => {
     const pod = podOf(objects, 'DaemonSet', 'nvidia-device-plugin');
-    expect(JSON.stringify(pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)).toContain(
-      DEFAULT_GPU_NODES.label.key,
-    );
+    expect(JSON.stringify(pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)).toContain(GPU_NODES.label.key);
     expect(pod.tolerations).toContainEqual(expect.objectContaining({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }));
     expect(pod.priorityClassName).toBe('system-node-critical');
     expect(pod.volumes).toContainEqual(
@@ -194,7 +195,7 @@ describe('what the agents expose is in the catalog', () => {
   });
 
   it('GIVEN every kube-state-metrics metric in the catalog THEN its resource is exported by default', () => {
-    const objects = agentObjects(AGENTS_DEFAULTS.prod);
+    const objects = agentObjects(ENVIRONMENTS.prod.agents);
     const args = (podSpecOf(find(objects, 'Deployment', 'kube-state-metrics')) as unknown as FullPodSpec).containers[0].args ?? [];
     const exported = args
       .find((a) => a.startsWith('--resources='))!
@@ -210,7 +211,7 @@ describe('what the agents expose is in the catalog', () => {
 });
 
 describe('agent settings are checked', () => {
-  const prod = AGENTS_DEFAULTS.prod;
+  const prod = ENVIRONMENTS.prod.agents;
   const withSlicing = (timeSlicing: unknown) => ({ ...prod, devicePlugin: { ...prod.devicePlugin, timeSlicing } });
 
   it('GIVEN time-slicing enabled with 1 slice WHEN parsed THEN the error names the allowed range', () => {
@@ -238,14 +239,14 @@ describe('agent settings are checked', () => {
 
   it('GIVEN an unknown kube-state-metrics resource THEN the construct throws listing the allowed ones', () => {
     const chart = Testing.chart();
-    const props = { namespace: 'monitoring', instance: 'x', gpu: DEFAULT_GPU_NODES, ...prod.kubeStateMetrics };
+    const props = { namespace: 'monitoring', instance: 'x', gpu: GPU_NODES, ...prod.kubeStateMetrics };
     expect(() => new KubeStateMetrics(chart, 'K', { ...props, exportedResources: ['secrets' as never] })).toThrow(
       /exportedResources.*secrets.*pods/,
     );
   });
 
   it('GIVEN a privileged port for node-exporter THEN the construct throws naming the allowed range', () => {
-    const props = { namespace: 'monitoring', instance: 'x', gpu: DEFAULT_GPU_NODES, ...prod.nodeExporter };
+    const props = { namespace: 'monitoring', instance: 'x', gpu: GPU_NODES, ...prod.nodeExporter };
     expect(() => new NodeExporter(Testing.chart(), 'N', { ...props, port: 80 })).toThrow(/port: got 80.*1024 to 65535/);
   });
 });

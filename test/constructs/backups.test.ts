@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import type { WeeklyWindow } from '../../config';
-import { STORAGE_DEFAULTS } from '../../config/storage';
+import { loadEnvironments, type WeeklyWindow } from '../../config';
 import { Backups, type BackupsProps } from '../../constructs/components/backups';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { backupGroups } from '../../rules/groups/backups';
@@ -15,7 +14,7 @@ import { removeDir, tempDir } from '../helpers/synth-tmp';
 import { runTool } from '../helpers/tools';
 import { BACKUP_CRONJOBS } from '../../contracts/jobs';
 
-const prod = STORAGE_DEFAULTS.prod;
+const prod = loadEnvironments(['prod'])[0].storage;
 const WINDOW: WeeklyWindow = { weekdays: ['sunday'], start: '02:00', end: '04:00', location: 'UTC' };
 const props = (settings: Partial<BackupsProps['settings']> = {}): BackupsProps => ({
   namespace: 'moe-lab',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
-import type { FederationMember } from '../../config/federation';
+import type { FederationMember } from '../../config/schema/federation';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { buildGlobalPrometheus, GlobalPrometheus } from '../../constructs/components/global-prometheus';
 import { DASHBOARD_UIDS } from '../../contracts/dashboards';

@@ -1,7 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AGENTS_DEFAULTS } from '../../config/agents';
-import { DEFAULT_GPU_NODES } from '../../config/gpu-nodes';
-import { LOGGING_DEFAULTS } from '../../config/logging';
+import { loadEnvironments } from '../../config';
 import { DcgmExporter } from '../../constructs/components/dcgm-exporter';
 import { FluentBit } from '../../constructs/components/fluent-bit';
 import { HOST_ACCESS, hostAccessViolations, type ManifestObject } from '../../constructs/k8s/host-access';
@@ -14,9 +12,10 @@ import { podSpecOf, type KubeObject } from '../helpers/manifests';
 type AnyPod = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function agentManifests(): KubeObject[] {
-  const settings = AGENTS_DEFAULTS.prod;
+  const [prod] = loadEnvironments(['prod']);
+  const settings = prod.agents;
   const chart = Testing.chart();
-  const common = { namespace: 'monitoring', instance: 'test-cluster', gpu: DEFAULT_GPU_NODES };
+  const common = { namespace: 'monitoring', instance: 'test-cluster', gpu: prod.gpuNodes };
   new NvidiaDevicePlugin(chart, 'DevicePlugin', { ...common, ...settings.devicePlugin });
   new DcgmExporter(chart, 'DcgmExporter', { ...common, ...settings.dcgmExporter });
   new NodeExporter(chart, 'NodeExporter', { ...common, ...settings.nodeExporter });
@@ -24,7 +23,7 @@ function agentManifests(): KubeObject[] {
   new FluentBit(chart, 'FluentBit', {
     namespace: common.namespace,
     instance: common.instance,
-    settings: LOGGING_DEFAULTS.prod.fluentBit,
+    settings: prod.logging.fluentBit,
     logNamespaces: { moeLab: 'moe-lab', mage: 'mage' },
     loki: { host: 'loki.monitoring.svc', port: 3100 },
   });

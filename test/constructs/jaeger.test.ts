@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { loadEnvironments, type EnvironmentConfig } from '../../config';
-import type { JaegerSettings } from '../../config/logging';
+import type { JaegerSettings } from '../../config/schema/logging';
 import { durationSeconds, memoryBytes } from '../../config/quantities';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { Jaeger, otlpEndpoint } from '../../constructs/components/jaeger';

@@ -1,17 +1,17 @@
 import { Testing } from 'cdk8s';
-import {
-  ML_CONFIG_BY_ENVIRONMENT,
-  ML_CONFIG_DEFAULTS,
-  mergeMlConfig,
-  mlConfigProblems,
-  resolveMlConfig,
-  type MlConfigSettings,
-} from '../../config/ml-config';
+import { loadEnvironments } from '../../config';
+import { defaults } from '../../config/environments/defaults';
+import { mergeMlConfig, mlConfigProblems, resolveMlConfig, type MlConfigSettings } from '../../config/ml-config';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { MlConfigMaps, type MlConfigMapsProps } from '../../constructs/components/ml-config-maps';
 import { moeLabMetrics } from '../../rules/catalog/moe-lab';
 import { RUNBOOKS } from '../../rules/runbooks';
 import { validateAgainstSchema, type KubeObject } from '../helpers/manifests';
+
+/** The issue's values, every environment's starting point (config/environments/defaults.ts). */
+const ML_DEFAULTS: MlConfigSettings = defaults.mlConfig;
+/** Each environment's resolved ML settings, by name. */
+const ML_BY_ENVIRONMENT = Object.fromEntries(loadEnvironments().map((env) => [env.name, env.mlConfig]));
 
 type ConfigMapObject = KubeObject & { data: Record<string, string> };
 
@@ -51,7 +51,7 @@ const ISSUE_INFERENCE_CONFIG = {
 
 describe('ML ConfigMaps: keys and default values', () => {
   it('GIVEN the defaults WHEN synthesized THEN training-config holds exactly the issue keys and values', () => {
-    const { byName, construct, files } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { byName, construct, files } = synthMaps(ML_DEFAULTS);
     expect(byName['training-config'].data).toEqual(ISSUE_TRAINING_CONFIG);
     // The rendered data and file keep the issue's order; the manifest is sorted by cdk8s, stable either way.
     expect(Object.keys(construct.training.data)).toEqual(Object.keys(ISSUE_TRAINING_CONFIG));
@@ -61,12 +61,12 @@ describe('ML ConfigMaps: keys and default values', () => {
   });
 
   it('GIVEN the defaults WHEN synthesized THEN inference-config holds the issue settings as dotted keys', () => {
-    const { byName } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { byName } = synthMaps(ML_DEFAULTS);
     expect(byName['inference-config'].data).toEqual(ISSUE_INFERENCE_CONFIG);
   });
 
   it('GIVEN the defaults WHEN synthesized THEN router-config carries every label of moe_lab_router_config_info, agreeing with training-config', () => {
-    const { byName } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { byName } = synthMaps(ML_DEFAULTS);
     const router = byName['router-config'].data;
     const info = moeLabMetrics.find((m) => m.name === 'moe_lab_router_config_info');
     expect(info?.labels).toBeDefined();
@@ -77,7 +77,7 @@ describe('ML ConfigMaps: keys and default values', () => {
   });
 
   it('GIVEN the runbooks WHEN they patch an ML ConfigMap THEN every key they patch exists in that ConfigMap', () => {
-    const { byName } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { byName } = synthMaps(ML_DEFAULTS);
     const patches = RUNBOOKS.flatMap((r) => [...r.diagnosis, ...r.mitigation])
       .map((step) => step.command ?? '')
       .flatMap((command) => [...command.matchAll(/patch configmap -n \S+ (\S+) --type merge[\s\\]+-p '(\{.*\})'/g)]);
@@ -89,7 +89,7 @@ describe('ML ConfigMaps: keys and default values', () => {
   });
 
   it('GIVEN the defaults WHEN synthesized THEN each object is a valid, labelled ConfigMap in moe-lab', () => {
-    const { objects } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { objects } = synthMaps(ML_DEFAULTS);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ConfigMap/inference-config',
       'ConfigMap/router-config',
@@ -106,7 +106,7 @@ describe('ML ConfigMaps: keys and default values', () => {
   });
 
   it('GIVEN a component chart WHEN synthesized THEN each ConfigMap is registered as ml-config/<name>.yaml', () => {
-    const { files, construct } = synthMaps(ML_CONFIG_DEFAULTS);
+    const { files, construct } = synthMaps(ML_DEFAULTS);
     expect([...files.keys()].sort()).toEqual([
       'ml-config/inference-config.yaml',
       'ml-config/router-config.yaml',
@@ -126,7 +126,7 @@ describe('ML config: one source of truth for the router settings', () => {
   });
 
   it('GIVEN expert_capacity_factor set under training WHEN validated THEN it is refused and the error points to router', () => {
-    const problems = mlConfigProblems(mergeMlConfig(ML_CONFIG_DEFAULTS, { training: { expert_capacity_factor: 2 } }));
+    const problems = mlConfigProblems(mergeMlConfig(ML_DEFAULTS, { training: { expert_capacity_factor: 2 } }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^training: unknown field\(s\) expert_capacity_factor; allowed: batch_size, .*set under router/);
   });
@@ -179,19 +179,19 @@ describe('ML config: bad values are rejected with clear errors', () => {
   it.each(badCases)(
     'GIVEN %s WHEN validated THEN exactly one problem names the field and what is allowed',
     (_name, overrides, fragments) => {
-      const problems = mlConfigProblems(mergeMlConfig(ML_CONFIG_DEFAULTS, overrides));
+      const problems = mlConfigProblems(mergeMlConfig(ML_DEFAULTS, overrides));
       expect(problems).toHaveLength(1);
       for (const fragment of fragments) expect(problems[0]).toContain(fragment);
     },
   );
 
   it('GIVEN invalid settings WHEN the construct is built THEN it throws naming the settings path', () => {
-    const bad = mergeMlConfig(ML_CONFIG_DEFAULTS, { training: { amp_dtype: 'float8' } }) as MlConfigSettings;
+    const bad = mergeMlConfig(ML_DEFAULTS, { training: { amp_dtype: 'float8' } }) as MlConfigSettings;
     expect(() => synthMaps(bad)).toThrow(/MlConfigMaps settings: settings\.training\.amp_dtype: must be one of float16, bfloat16/);
   });
 
   it('GIVEN a namespace that is no DNS label WHEN the construct is built THEN it throws naming the prop, value and rule', () => {
-    expect(() => synthMaps(ML_CONFIG_DEFAULTS, { namespace: 'MoE_Lab' })).toThrow(
+    expect(() => synthMaps(ML_DEFAULTS, { namespace: 'MoE_Lab' })).toThrow(
       /MlConfigMaps namespace: got "MoE_Lab"; allowed: a DNS-1123 label/,
     );
   });
@@ -199,34 +199,34 @@ describe('ML config: bad values are rejected with clear errors', () => {
 
 describe('ML config: per-environment overrides', () => {
   it('GIVEN every environment WHEN resolved THEN each passes the schema', () => {
-    for (const settings of Object.values(ML_CONFIG_BY_ENVIRONMENT)) expect(mlConfigProblems(settings)).toEqual([]);
+    for (const settings of Object.values(ML_BY_ENVIRONMENT)) expect(mlConfigProblems(settings)).toEqual([]);
   });
 
   it('GIVEN dev with a single GPU WHEN resolved THEN only its overridden leaves differ from the defaults', () => {
-    const dev = ML_CONFIG_BY_ENVIRONMENT.dev;
-    expect(dev.training).toEqual({ ...ML_CONFIG_DEFAULTS.training, batch_size: 8, expert_parallel_size: 1 });
+    const dev = ML_BY_ENVIRONMENT.dev;
+    expect(dev.training).toEqual({ ...ML_DEFAULTS.training, batch_size: 8, expert_parallel_size: 1 });
     // A nested override replaces one leaf; its siblings keep the default values.
     expect(dev.inference.expert_cache).toEqual({ enabled: true, size_gb: 4, policy: 'lru', preload_top_k: 4 });
     expect(dev.inference.compilation).toEqual({ enabled: false, backend: 'inductor' });
-    expect(dev.router).toEqual(ML_CONFIG_DEFAULTS.router);
+    expect(dev.router).toEqual(ML_DEFAULTS.router);
   });
 
   it('GIVEN staging and prod WHEN resolved THEN they run the issue defaults', () => {
-    expect(ML_CONFIG_BY_ENVIRONMENT.staging).toEqual(ML_CONFIG_DEFAULTS);
-    expect(ML_CONFIG_BY_ENVIRONMENT.prod).toEqual(ML_CONFIG_DEFAULTS);
+    expect(ML_BY_ENVIRONMENT.staging).toEqual(ML_DEFAULTS);
+    expect(ML_BY_ENVIRONMENT.prod).toEqual(ML_DEFAULTS);
   });
 
   it('GIVEN an override WHEN merged THEN the defaults object is left unchanged', () => {
-    const before = structuredClone(ML_CONFIG_DEFAULTS);
+    const before = structuredClone(ML_DEFAULTS);
     resolveMlConfig({ training: { batch_size: 64 }, inference: { expert_cache: { policy: 'lfu' } } });
-    expect(ML_CONFIG_DEFAULTS).toEqual(before);
+    expect(ML_DEFAULTS).toEqual(before);
   });
 });
 
 describe('ML ConfigMaps: determinism and checksums', () => {
   it('GIVEN the same settings twice WHEN synthesized THEN objects, files and checksums are identical', () => {
-    const first = synthMaps(ML_CONFIG_DEFAULTS);
-    const second = synthMaps(structuredClone(ML_CONFIG_DEFAULTS));
+    const first = synthMaps(ML_DEFAULTS);
+    const second = synthMaps(structuredClone(ML_DEFAULTS));
     expect(second.objects).toEqual(first.objects);
     expect([...second.files]).toEqual([...first.files]);
     expect(second.construct.checksum).toBe(first.construct.checksum);
@@ -239,15 +239,15 @@ describe('ML ConfigMaps: determinism and checksums', () => {
           .reverse()
           .map(([k, v]) => [k, typeof v === 'object' ? reversed(v as object) : v]),
       );
-    const a = synthMaps(ML_CONFIG_DEFAULTS).construct;
-    const b = synthMaps(reversed(ML_CONFIG_DEFAULTS) as MlConfigSettings).construct;
+    const a = synthMaps(ML_DEFAULTS).construct;
+    const b = synthMaps(reversed(ML_DEFAULTS) as MlConfigSettings).construct;
     expect(Object.keys(b.inference.data)).toEqual(Object.keys(ISSUE_INFERENCE_CONFIG));
     expect(b.inference.text).toBe(a.inference.text);
     expect(b.checksum).toBe(a.checksum);
   });
 
   it('GIVEN one changed value WHEN rendered THEN only that ConfigMap checksum and the combined one change', () => {
-    const base = synthMaps(ML_CONFIG_DEFAULTS).construct;
+    const base = synthMaps(ML_DEFAULTS).construct;
     const changed = synthMaps(resolveMlConfig({ training: { gradient_checkpointing: true } })).construct;
     expect(changed.training.checksum).not.toBe(base.training.checksum);
     expect(changed.router.checksum).toBe(base.router.checksum);

@@ -1,14 +1,14 @@
 import { Testing } from 'cdk8s';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../config';
-import { STORAGE_DEFAULTS, checkBackupSchedules, storageSchema } from '../../config/storage';
+import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
+import { checkBackupSchedules, storageSchema } from '../../config/schema/storage';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { MlStorage, type MlStorageProps } from '../../constructs/components/ml-storage';
 import { Postgres, postgresHost } from '../../constructs/components/postgres';
 import { Redis } from '../../constructs/components/redis';
 import { podSpecOf, validateAgainstSchema, type KubeObject } from '../helpers/manifests';
 
-const prod = STORAGE_DEFAULTS.prod;
+const prod = loadEnvironments(['prod'])[0].storage;
 const resources = { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } };
 const synth = (build: (chart: ComponentChart) => void): KubeObject[] => {
   const chart = new ComponentChart(Testing.app(), 'storage', { component: 'storage' });
@@ -63,7 +63,7 @@ const withChange = (change: (input: Draft) => void) => {
 
 describe('storage config', () => {
   it.each(ENVIRONMENT_NAMES)('GIVEN the %s defaults WHEN parsed by the schema THEN they pass', (env) => {
-    expect(issuesOf(STORAGE_DEFAULTS[env])).toEqual([]);
+    expect(issuesOf(ENVIRONMENT_INPUTS[env].storage)).toEqual([]);
   });
 
   it.each([

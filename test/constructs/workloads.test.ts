@@ -1,8 +1,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { loadEnvironments } from '../../config';
-import { DEFAULT_GPU_NODES } from '../../config/gpu-nodes';
-import { WORKLOADS, workloadsSchema, type WorkloadsSettings } from '../../config/workloads';
+import { ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentName } from '../../config';
+import { workloadsSchema, type WorkloadsSettings } from '../../config/schema/workloads';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { buildMlPlatform } from '../../constructs/assembly/environment-platform';
 import { renderDatasources } from '../../constructs/config-files/grafana-datasources';
@@ -42,12 +41,14 @@ const NAMESPACES = { moeLab: 'moe-lab', mage: 'mage' };
 const SAMPLING = { defaultProbability: 0.2, perService: { 'moe-inference': 0.05 } };
 const TRACING = { otlpEndpoint: otlpEndpoint('monitoring'), sampling: SAMPLING };
 const GPU_APPS = ['moe-trainer', 'moe-inference', 'mage-learner'];
+/** How the environments label and taint their GPU nodes. */
+const GPU_NODES = ENVIRONMENT_INPUTS.prod.gpuNodes;
 const CPU_APPS = ['dashboard', 'mage-worker'];
 
 /** Every ML workload of one environment's settings, synthesized in a test chart. */
 function synthWorkloads(settings: WorkloadsSettings, configChecksumOf = 'batch_size: 32'): KubeObject[] {
   const chart = Testing.chart();
-  const common = { instance: 'test-cluster', gpuNodes: DEFAULT_GPU_NODES };
+  const common = { instance: 'test-cluster', gpuNodes: GPU_NODES };
   const priorities = new PriorityClasses(chart, 'PriorityClasses', { instance: common.instance });
   const moeLab = { ...common, namespace: NAMESPACES.moeLab, configChecksumOf, tracing: TRACING };
   const mage = { ...common, namespace: NAMESPACES.mage };
@@ -59,7 +60,7 @@ function synthWorkloads(settings: WorkloadsSettings, configChecksumOf = 'batch_s
   return Testing.synth(chart) as KubeObject[];
 }
 
-const settingsOf = (env: keyof typeof WORKLOADS) => workloadsSchema.parse(WORKLOADS[env]);
+const settingsOf = (env: EnvironmentName) => workloadsSchema.parse(ENVIRONMENT_INPUTS[env].workloads);
 const find = (objects: KubeObject[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name}`);
@@ -345,7 +346,7 @@ describe('ML workload construct checks', () => {
   });
 
   it('GIVEN a tracing endpoint without scheme or port WHEN built THEN it throws naming the prop and the form allowed', () => {
-    const props = { namespace: 'moe-lab', instance: 'x', gpuNodes: DEFAULT_GPU_NODES, configChecksumOf: '', priorityClassName: 'p' };
+    const props = { namespace: 'moe-lab', instance: 'x', gpuNodes: GPU_NODES, configChecksumOf: '', priorityClassName: 'p' };
     const tracing = { ...TRACING, otlpEndpoint: 'jaeger-collector:4317' };
     expect(() => new MoeTrainer(Testing.chart(), 'T', { ...props, settings: prod.moeTrainer, tracing })).toThrow(
       /moe-trainer tracing.otlpEndpoint: got "jaeger-collector:4317"; must be http\(s\):\/\/<host>:<port>/,
@@ -370,7 +371,7 @@ describe('ML workload construct checks', () => {
 
   it('GIVEN a Mage worker with 0 replicas or a privileged port WHEN built THEN it throws naming the prop', () => {
     const chart = Testing.chart();
-    const base = { namespace: 'mage', instance: 'x', gpuNodes: DEFAULT_GPU_NODES };
+    const base = { namespace: 'mage', instance: 'x', gpuNodes: GPU_NODES };
     expect(() => new MageWorker(chart, 'A', { ...base, settings: { ...prod.mageWorker, replicas: 0 } })).toThrow(
       /mage-worker replicas: got 0/,
     );

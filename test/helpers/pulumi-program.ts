@@ -6,8 +6,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isEnvironmentName, loadEnvironments } from '../../config';
-import { isSshRepo } from '../../config/gitops';
+import { isEnvironmentName, loadEnvironments, type EnvironmentInput } from '../../config';
+import { isSshRepo } from '../../config/schema/gitops';
 import { INFRA_CONFIG_KEY, projectRoot, PULUMI_PROJECT, readStackConfig } from '../../config/stack-files';
 
 /** One value per secret config key any stack may read; each is distinct so a leak names its source. */
@@ -232,11 +232,12 @@ export async function attemptProgram<Program = Record<string, unknown>>(
   );
 
   jest.resetModules();
-  // The program reads the checked-in environment config: a variant replaces the stack's defaults in a fresh module.
+  // The program reads the checked-in environment config: a variant replaces the stack's settings in a fresh module.
+  const envModule = `../../config/environments/${stack}`;
   if (options.gitops !== undefined)
-    jest.doMock('../../config/gitops', () => {
-      const actual = jest.requireActual<typeof import('../../config/gitops')>('../../config/gitops');
-      return { ...actual, GITOPS_DEFAULTS: { ...actual.GITOPS_DEFAULTS, [stack]: options.gitops } };
+    jest.doMock(envModule, () => {
+      const actual = jest.requireActual<Record<string, EnvironmentInput>>(envModule);
+      return { ...actual, [stack]: { ...actual[stack], gitops: options.gitops } };
     });
   // Internal to the SDK (left out of its typings): resolves once no registration is in flight.
   const settled = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
@@ -248,7 +249,7 @@ export async function attemptProgram<Program = Record<string, unknown>>(
     await settled();
     return { ok: false, error, resources, dependencies, calls };
   } finally {
-    jest.dontMock('../../config/gitops');
+    if (options.gitops !== undefined) jest.dontMock(envModule);
   }
 }
 

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadEnvironments } from '../../config';
-import type { ArgoCdSettings } from '../../config/gitops';
+import type { ArgoCdSettings } from '../../config/schema/gitops';
 import { renderGitopsTree } from '../../scripts/gitops';
 import { readStackInfra } from '../../config/stack-files';
 import { removeDir, synthToTemp } from '../helpers/synth-tmp';

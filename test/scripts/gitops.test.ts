@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentName } from '../../config';
-import type { ArgoCdSettings, GitopsInput } from '../../config/gitops';
+import type { ArgoCdSettings, GitopsInput } from '../../config/schema/gitops';
 import { renderEnvironment } from '../../constructs/assembly/render';
 import { gitops, type TreeChanges } from '../../scripts/gitops';
 

@@ -20,6 +20,3 @@ export const bucketName = z
 export const roleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, {
   error: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/moe-lab-backup',
 });
-
-/** Placeholder AWS account per environment; the Pulumi stack outputs replace them. */
-export const PLACEHOLDER_ACCOUNTS = { dev: '111111111111', staging: '222222222222', prod: '333333333333' } as const;

@@ -64,21 +64,3 @@ export type GitopsSettings = z.output<typeof gitopsSchema>;
 /** The settings of an environment Argo CD delivers. */
 export type ArgoCdSettings = z.output<typeof argocdDelivery>;
 export type SyncPolicySettings = ArgoCdSettings['syncPolicy'];
-
-/** Placeholder: point it at the organisation's GitOps repository (private; Argo CD reads it with a deploy key). */
-const common = {
-  delivery: 'argocd',
-  repoURL: 'git@github.com:moe-lab/gitops.git',
-  targetRevision: 'main',
-  rootPath: '.',
-  argocdNamespace: 'argocd',
-  // argo-cd 9.1.0 ships Argo CD v3.2.
-  chartVersion: '9.1.0',
-} as const;
-
-/** dev and staging follow every commit; prod waits for a person to sync after review. */
-export const GITOPS_DEFAULTS: Readonly<Record<'dev' | 'staging' | 'prod', GitopsInput>> = {
-  dev: { ...common, project: 'gpu-observability-dev', syncPolicy: { mode: 'automated', prune: true, selfHeal: true } },
-  staging: { ...common, project: 'gpu-observability-staging', syncPolicy: { mode: 'automated', prune: true, selfHeal: true } },
-  prod: { ...common, project: 'gpu-observability-prod', syncPolicy: { mode: 'manual' } },
-};

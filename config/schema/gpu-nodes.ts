@@ -1,3 +1,4 @@
+// How GPU nodes are labelled and tainted. A fragment of the environment schema.
 import { z } from 'zod';
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -19,9 +20,3 @@ export const gpuNodesSchema = z.strictObject({
 });
 
 export type GpuNodeSettings = z.output<typeof gpuNodesSchema>;
-
-/** The labelling and taint the EKS GPU node groups of every environment must carry (the Pulumi program's node groups will set them). */
-export const DEFAULT_GPU_NODES: GpuNodeSettings = {
-  label: { key: 'nvidia.com/gpu.present', value: 'true' },
-  taint: { key: 'nvidia.com/gpu', effect: 'NoSchedule' },
-};

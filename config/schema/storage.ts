@@ -1,10 +1,10 @@
 // Storage of the moe-lab workloads (model, checkpoint and data volumes), its PostgreSQL and Redis,
-// and their backups to S3. A fragment of the environment schema, with each environment's values.
+// and their backups to S3. A fragment of the environment schema.
 import { z } from 'zod';
-import { bucketName, PLACEHOLDER_ACCOUNTS, roleArn } from './aws';
-import { cronSchedule, windowProblem } from './cron';
+import { cronSchedule, windowProblem } from '../cron';
+import type { WeeklyWindow } from './alerting';
+import { bucketName, roleArn } from './aws';
 import { image, memoryQuantity, resources } from './primitives';
-import type { WeeklyWindow } from './schema';
 
 /**
  * Storage classes the EKS clusters provide (the Pulumi storage component creates them) and the
@@ -88,7 +88,7 @@ export type StorageSettings = z.output<typeof storageSchema>;
 
 /**
  * Adds an issue for every backup schedule that fires inside the maintenance window. The window
- * lives in `alerting`, so the lead's environment schema calls this from its `superRefine`.
+ * lives in `alerting`, so the environment schema calls this from its `superRefine`.
  */
 export function checkBackupSchedules(storage: StorageSettings, window: WeeklyWindow, ctx: z.RefinementCtx): void {
   for (const [name, expression] of Object.entries(storage.backups.schedules)) {
@@ -96,51 +96,3 @@ export function checkBackupSchedules(storage: StorageSettings, window: WeeklyWin
     if (problem) ctx.addIssue({ code: 'custom', path: ['storage', 'backups', 'schedules', name], message: problem });
   }
 }
-
-/** Default bucket names are `moe-lab-backups-<env>`: bucket names are global, so each environment gets its own. */
-const BUCKET_PREFIX = 'moe-lab-backups';
-
-const small = { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } };
-
-function storageFor(
-  env: 'dev' | 'staging' | 'prod',
-  account: string,
-  sizes: { models: string; checkpoints: string; data: string; db: string },
-) {
-  return {
-    volumes: {
-      // Shared by the trainer and inference pods on several nodes: EFS.
-      models: { storageClass: 'efs-sc', accessMode: 'ReadWriteMany', size: sizes.models },
-      checkpoints: { storageClass: 'efs-sc', accessMode: 'ReadWriteMany', size: sizes.checkpoints },
-      data: { storageClass: 'efs-sc', accessMode: 'ReadWriteMany', size: sizes.data },
-    },
-    postgres: {
-      image: { repository: 'docker.io/library/postgres', tag: '16.4-bookworm' },
-      storage: { storageClass: 'gp3', size: sizes.db },
-      resources: env === 'prod' ? { cpu: { request: '500m', limit: '2' }, memory: { request: '1Gi', limit: '2Gi' } } : small,
-      credentialsSecret: 'postgres-credentials',
-    },
-    redis: {
-      image: { repository: 'docker.io/library/redis', tag: '7.4.1-bookworm' },
-      storage: { storageClass: 'gp3', size: '10Gi' },
-      resources: small,
-      authSecret: 'redis-auth',
-    },
-    backups: {
-      bucket: `${BUCKET_PREFIX}-${env}`,
-      roleArn: `arn:aws:iam::${account}:role/moe-lab-backup-${env}`,
-      awsCliImage: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.17.50' },
-      resources: small,
-      // Staggered so the three jobs do not compete for the same network and disk. The dumps start
-      // early enough that even a late start plus their one-hour deadline ends before Sunday 02:00 UTC.
-      schedules: { checkpoints: '15 5 * * *', postgres: '30 0 * * *', redis: '45 0 * * *' },
-    },
-  } as const satisfies StorageInput;
-}
-
-/** Per-environment values; they pass `storageSchema` (the tests check it). */
-export const STORAGE_DEFAULTS = {
-  dev: storageFor('dev', PLACEHOLDER_ACCOUNTS.dev, { models: '200Gi', checkpoints: '200Gi', data: '100Gi', db: '10Gi' }),
-  staging: storageFor('staging', PLACEHOLDER_ACCOUNTS.staging, { models: '500Gi', checkpoints: '1Ti', data: '500Gi', db: '20Gi' }),
-  prod: storageFor('prod', PLACEHOLDER_ACCOUNTS.prod, { models: '2Ti', checkpoints: '5Ti', data: '2Ti', db: '100Gi' }),
-} as const;

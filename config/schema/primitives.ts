@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { cpuMillis, memoryBytes } from './quantities';
+import { cpuMillis, memoryBytes } from '../quantities';
 
 // Building blocks every part of the environment schema uses; their own file so the per-area schema
-// fragments (agents, workloads, storage, …) can use them without importing schema.ts back.
+// fragments (agents, workloads, storage, …) can use them without importing environment.ts back.
 
 const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/;
@@ -21,6 +21,9 @@ export const memoryQuantity = z
   .regex(MEMORY, { error: 'must be a binary memory quantity such as 512Mi, 8Gi or 1Ti (units Ki, Mi, Gi, Ti)' });
 
 export const cpuQuantity = z.string().regex(CPU, { error: 'must be a CPU quantity such as 500m, 1 or 2.5' });
+
+/** `host:port`, such as smtp.example.com:587. */
+export const HOST_PORT = /^[a-z0-9.-]+:\d{1,5}$/;
 
 /** An IPv4 network in CIDR notation, e.g. `10.30.0.0/16`. */
 export const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
@@ -58,3 +61,6 @@ export const resources = z
       });
     }
   });
+
+export type ResourceSettings = z.output<typeof resources>;
+export type ImageSettings = z.output<typeof image>;

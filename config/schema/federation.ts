@@ -3,7 +3,6 @@
 // is `global`: besides its own Prometheus it runs a global one that federates the members' Mage and
 // MoE jobs and their recording rules (never raw GPU series). A fragment of the environment schema.
 import { z } from 'zod';
-import { shared } from './environments/shared';
 import { dnsLabel, duration, image, IPV4_CIDR, memoryQuantity, resources } from './primitives';
 
 export const FEDERATION_ROLES = ['member', 'global'] as const;
@@ -74,32 +73,3 @@ export const federationSchema = z
 export type FederationInput = z.input<typeof federationSchema>;
 export type FederationSettings = z.output<typeof federationSchema>;
 export type FederationMember = z.output<typeof federationMember>;
-
-/** The prod VPC (Pulumi.prod.yaml network.vpcCidr), where the global Prometheus runs. */
-const GLOBAL_VPC = '10.30.0.0/16';
-/** Each member's federation Service (constructs/member-federation.ts) behind an internal load balancer. */
-const memberEndpoint = (cluster: string) => `http://prometheus-federate.${cluster}.internal.example.com:9090`;
-
-/** dev and staging are members reached over the network; prod is a member too and runs the global view. */
-export const FEDERATION_DEFAULTS: Readonly<Record<'dev' | 'staging' | 'prod', FederationInput>> = {
-  dev: { role: 'member', globalSources: [GLOBAL_VPC], members: [] },
-  staging: { role: 'member', globalSources: [GLOBAL_VPC], members: [] },
-  prod: {
-    role: 'global',
-    // The global Prometheus runs in this cluster and reaches the local member through the Service.
-    globalSources: [],
-    global: {
-      // The same pinned image as every cluster's Prometheus.
-      image: { ...shared.prometheusImage },
-      replicas: 2,
-      retention: '90d',
-      storage: { storageClass: 'gp3', size: '50Gi' },
-      resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '1Gi', limit: '4Gi' } },
-    },
-    members: [
-      { name: 'moe-lab-dev', endpoint: memberEndpoint('moe-lab-dev') },
-      { name: 'moe-lab-staging', endpoint: memberEndpoint('moe-lab-staging') },
-      { name: 'moe-lab-prod', endpoint: 'http://prometheus-federate.monitoring.svc:9090' },
-    ],
-  },
-};
