@@ -31,6 +31,20 @@ module.exports = {
     ...upwardImports,
     ...siblings,
     {
+      name: 'environment-values-in-two-files',
+      comment: 'an environment file takes values only from defaults.ts, so each value of an environment is in <env>.ts or defaults.ts',
+      severity: 'error',
+      from: { path: '^config/environments/(?!defaults\\.ts$)' },
+      to: { path: '^config/', pathNot: '^config/(environments/defaults|merge|stack-files|schema/)' },
+    },
+    {
+      name: 'no-values-in-schema',
+      comment: 'config/schema/ holds the zod fragments only; values live in config/environments/',
+      severity: 'error',
+      from: { path: '^config/schema/' },
+      to: { path: '^config/environments/' },
+    },
+    {
       name: 'no-circular',
       comment: 'an import circle: the files depend on each other, so neither can be read or changed alone',
       severity: 'error',

@@ -28,7 +28,7 @@ export interface ClusterDeploymentArgs {
   readonly gitopsSshKey?: pulumi.Output<string>;
 }
 
-/** The StorageClasses of config/storage.ts STORAGE_CLASSES: EBS gp3 (the default) and EFS. */
+/** The StorageClasses of STORAGE_CLASSES (config/schema/storage.ts): EBS gp3 (the default) and EFS. */
 export function storageClasses(efsFileSystemId: pulumi.Input<string>): Record<StorageClassName, k8s.types.input.storage.v1.StorageClass> {
   return {
     gp3: {

@@ -7,7 +7,7 @@ import { defaults } from './defaults';
 
 /** Placeholder AWS account of prod; the Pulumi stack outputs replace it. */
 const ACCOUNT = '333333333333';
-/** Each member's federation Service (constructs/member-federation.ts) behind an internal load balancer. */
+/** Each member's federation Service (constructs/components/member-federation.ts) behind an internal load balancer. */
 const memberEndpoint = (cluster: string) => `http://prometheus-federate.${cluster}.internal.example.com:9090`;
 
 export const prod: EnvironmentInput = environment(defaults, {
@@ -31,7 +31,7 @@ export const prod: EnvironmentInput = environment(defaults, {
     // Two replicas on different nodes share users and sessions through PostgreSQL.
     replicas: 2,
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
-    // The stack's PostgreSQL (constructs/postgres.ts in moe-lab); point `host` at RDS or another
+    // The stack's PostgreSQL (constructs/components/postgres.ts in moe-lab); point `host` at RDS or another
     // server instead if you have one, with sslMode require. The Secret holds `username` and `password`.
     database: {
       type: 'postgres',

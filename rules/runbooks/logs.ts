@@ -238,7 +238,7 @@ export const logRunbooks: readonly Runbook[] = [
     ],
     mitigation: [
       {
-        text: 'If lines are too long, raise logging.loki.limits.maxLineSizeKb in config/logging.ts and re-apply, or have the application log less per line.',
+        text: 'If lines are too long, raise logging.loki.limits.maxLineSizeKb in config/environments/<env>.ts and re-apply, or have the application log less per line.',
       },
       {
         text: 'If entries are too old after a long Loki outage, the backlog beyond Loki’s maximum age is refused once; if FluentBitOutputRetrying fires too, follow it.',
@@ -267,7 +267,7 @@ export const logRunbooks: readonly Runbook[] = [
     mitigation: [
       { text: 'If Loki is down or not ready, follow LokiDown; the backlog drains once it is back.' },
       logql(
-        'If Loki rate limits, find the pods that flood it; fix their logging, or raise logging.loki.limits in config/logging.ts and re-apply.',
+        'If Loki rate limits, find the pods that flood it; fix their logging, or raise logging.loki.limits in config/environments/<env>.ts and re-apply.',
         'topk(5, sum by (namespace, pod) (bytes_over_time({job=~".+"}[5m])))',
       ),
       {

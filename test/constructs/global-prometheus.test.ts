@@ -91,7 +91,7 @@ describe('global Prometheus configuration (prod)', () => {
     const job = config.scrape_configs.find((j) => j.job_name === 'federate')!;
     expect(job).toMatchObject({ scrape_interval: '15s', honor_labels: true, metrics_path: '/federate' });
     expect(job.params!['match[]']).toContain('{job=~"mage-.*"}');
-    // prod's members (config/federation.ts) are all plain http, so they share the one seed job.
+    // prod's members (config/environments/prod.ts) are all plain http, so they share the one seed job.
     expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['federate']);
     expect(job.static_configs!.map((s) => s.labels.cluster).sort()).toEqual(['moe-lab-dev', 'moe-lab-prod', 'moe-lab-staging']);
     expect(job.static_configs!.every((s) => s.targets.length === 1)).toBe(true);

@@ -54,7 +54,7 @@ describe('import rules', () => {
     expect(result.status).toBe(0);
   });
 
-  describe('GIVEN a copy of the tree with one upward import from rules, one from contracts and one circle', () => {
+  describe('GIVEN a copy of the tree with upward imports from rules and contracts, a circle, an environment value from elsewhere and a schema reading values', () => {
     let result: { status: number; output: string };
     beforeAll(() => {
       const dir = copy();
@@ -62,6 +62,8 @@ describe('import rules', () => {
       appendFileSync(join(dir, 'contracts', 'jobs.ts'), "\nexport { loadEnvironments } from '../config';\n");
       appendFileSync(join(dir, 'contracts', 'dashboards.ts'), "\nexport { REDIS_SERVICE } from './services';\n");
       appendFileSync(join(dir, 'contracts', 'services.ts'), "\nexport { DASHBOARD_UIDS } from './dashboards';\n");
+      appendFileSync(join(dir, 'config', 'environments', 'dev.ts'), "\nexport { CAPACITY_ASSUMPTIONS } from '../capacity';\n");
+      appendFileSync(join(dir, 'config', 'schema', 'agents.ts'), "\nexport { defaults } from '../environments/defaults';\n");
       result = checkImports(dir);
     });
 
@@ -79,8 +81,27 @@ describe('import rules', () => {
       expect(result.output).toMatch(/no-circular: contracts\/(dashboards|services)\.ts → \s*contracts\/(services|dashboards)\.ts/);
     });
 
-    test('THEN nothing else is reported: the rest of the tree still passes', () => {
-      expect(result.output).toMatch(/x 3 dependency violations \(3 errors/);
+    test('THEN an environment file taking a value from elsewhere than defaults.ts is named', () => {
+      expect(result.output).toMatch(/environment-values-in-two-files: config\/environments\/dev\.ts → config\/capacity\.ts/);
+    });
+
+    test('THEN a schema fragment reading values is named', () => {
+      expect(result.output).toMatch(/no-values-in-schema: config\/schema\/agents\.ts → config\/environments\/defaults\.ts/);
+    });
+
+    test('THEN nothing else is reported: every violation starts in a file changed here (or its circle)', () => {
+      const changed = [
+        'rules/thresholds.ts',
+        'contracts/jobs.ts',
+        'contracts/dashboards.ts',
+        'config/environments/dev.ts',
+        'config/schema/agents.ts',
+      ];
+      // The schema fragment reading defaults.ts also closes a circle through it.
+      const circle = 'config/environments/defaults.ts';
+      const sources = [...result.output.matchAll(/error [\w-]+: (\S+)/g)].map((m) => m[1]);
+      expect(sources.length).toBeGreaterThanOrEqual(changed.length);
+      expect(sources.filter((file) => !changed.includes(file) && file !== circle)).toEqual([]);
     });
   });
 });

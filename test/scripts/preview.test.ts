@@ -1,6 +1,6 @@
 // The preview compares two renderings of each environment. Base is the checked-in config rendered in
 // memory; each head is one reviewable change. Expected lines follow from the change made here and the
-// values in the checked-in sources (rules/thresholds.ts, config/workloads.ts, the base files themselves).
+// values in the checked-in sources (rules/thresholds.ts, config/environments/prod.ts, the base files themselves).
 import { parse } from 'yaml';
 import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from '../../config';
 import { compareEnvironment } from '../../scripts/preview/compare';
@@ -94,7 +94,7 @@ describe('GIVEN a head without the panel "GPU temperature" on the gpu dashboard,
   });
 });
 
-describe('GIVEN a head where prod’s MoE trainer gets 4 GPUs instead of the 8 of config/workloads.ts', () => {
+describe('GIVEN a head where prod’s MoE trainer gets 4 GPUs instead of the 8 of config/environments/prod.ts', () => {
   const inputs = structuredClone(ENVIRONMENT_INPUTS) as unknown as Record<string, { workloads: { moeTrainer: { gpus: number } } }>;
   inputs.prod.workloads.moeTrainer.gpus = 4;
   const reports = compareAll(renderAll(inputs, ['prod']));

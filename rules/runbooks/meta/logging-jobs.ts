@@ -42,10 +42,10 @@ export const LOGGING_JOB_STEPS: Readonly<Record<string, ExtraSteps>> = {
     ],
     mitigation: [
       {
-        text: 'If the volume is full (WAL, index cache, and every chunk with filesystem storage), expand its PersistentVolumeClaim or shorten the retention in config/logging.ts, then re-apply.',
+        text: 'If the volume is full (WAL, index cache, and every chunk with filesystem storage), expand its PersistentVolumeClaim or shorten the retention in config/environments/<env>.ts, then re-apply.',
         command: `${ns} get pvc -l app.kubernetes.io/name=loki\n${ns} patch pvc <pvc> -p '{"spec":{"resources":{"requests":{"storage":"100Gi"}}}}'`,
       },
-      { text: 'If it was OOMKilled, raise logging.loki.resources.memory in config/logging.ts, synthesize and apply.' },
+      { text: 'If it was OOMKilled, raise logging.loki.resources.memory in config/environments/<env>.ts, synthesize and apply.' },
     ],
   },
   [JOBS.jaeger]: {
