@@ -1,17 +1,31 @@
 // The Pulumi program under mocks, once per environment: what it registers is checked against the
 // stack files (Pulumi.<env>.yaml), the synthesized manifests (dist/<env>/) and AWS's rules for IAM and S3.
 import * as pulumi from '@pulumi/pulumi';
-import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadEnvironments } from '../../config';
 import type { ArgoCdSettings } from '../../config/schema/gitops';
 import { renderGitopsTree } from '../../scripts/gitops';
 import { readStackInfra } from '../../config/stack-files';
-import { removeDir, synthToTemp } from '../helpers/synth-tmp';
-import { CLUSTER_SCOPED_KINDS, loadManifests, podSpecOf, type KubeObject } from '../helpers/manifests';
-import { runProgram, TEST_SECRETS, secretKeysOf, valueOf, type ProgramRun, type ResourceRecord } from '../helpers/pulumi-program';
+import type { KubeObject } from '../helpers/manifests';
+import { TEST_SECRETS, secretKeysOf, valueOf } from '../helpers/pulumi-program';
+import {
+  arnSuffix,
+  EKS_TAINT_EFFECT,
+  groupName,
+  identity,
+  input,
+  isSecretPath,
+  list,
+  plainStrings,
+  programRuns,
+  roleSuffix,
+  secretReferences,
+  storageClassesOf,
+  synthesizedManifests,
+  type LifecycleRule,
+  type PolicyDocument,
+} from '../helpers/program-records';
 
-type Program = typeof import('../../infra');
 type Group = { instanceTypes: string[]; capacityType?: string; scaling: { min: number; desired: number; max: number }; efa?: boolean };
 interface StackInfra {
   network: { availabilityZones: number; natGateways: 'single' | 'per-az'; flowLogs: boolean };
@@ -20,43 +34,10 @@ interface StackInfra {
 }
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
-const runs = new Map<string, ProgramRun<Program>>();
-
-/** The dev stack with `gitops.delivery: pulumi`: `pulumi up` applies every chart itself. */
-const PULUMI_DEV = 'dev (delivery pulumi)';
-
-beforeAll(async () => {
-  for (const env of ENVS) runs.set(env, await runProgram<Program>(env));
-  // Such a stack reads no deploy key: Argo CD is not installed.
-  runs.set(PULUMI_DEV, await runProgram<Program>('dev', { gitops: { delivery: 'pulumi' }, config: { gitopsRepoSshKey: undefined } }));
-}, 80_000);
-
-const run = (env: string) => runs.get(env)!;
-const ofType = (env: string, type: string) => run(env).resources.filter((r) => r.type === type);
-const input = <T>(record: ResourceRecord, key: string) => record.inputs[key] as T;
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const identity = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-const manifests = new Map<string, ReturnType<typeof loadManifests>>();
-// What `npm run synth` writes, synthesized afresh: a clean checkout has no dist/.
-const DIST = synthToTemp();
-afterAll(() => removeDir(DIST));
-const dist = (env: string) => manifests.get(env) ?? manifests.set(env, loadManifests(join(DIST, env))).get(env)!;
-const groupObjects = (group: ResourceRecord) => input<KubeObject[]>(group, 'objs');
-const deployedObjects = (env: string) => ofType(env, 'kubernetes:yaml/v2:ConfigGroup').flatMap(groupObjects);
-// A group is named outright or by a prefix (`gpu-`) that lets a replacement exist beside the old group.
-const groupName = (g: ResourceRecord) => String(g.inputs.nodeGroupName ?? g.inputs.nodeGroupNamePrefix).replace(/-$/, '');
-const nodeGroup = (env: string, name: string) => ofType(env, 'aws:eks/nodeGroup:NodeGroup').find((g) => groupName(g) === name)!;
-const k8sSecret = (env: string, namespace: string, name: string) =>
-  ofType(env, 'kubernetes:core/v1:Secret').find((s) => {
-    const meta = input<KubeObject['metadata']>(s, 'metadata');
-    return meta.name === name && meta.namespace === namespace;
-  });
-const dependsOn = (env: string, record: ResourceRecord) => run(env).dependencies.get(record.urn) ?? [];
-// A role is matched to an ARN by path and name: the account is the mock's, not the config's.
-const arnSuffix = (arn: string) => `:role${arn.split(':role')[1]}`;
-const roleSuffix = (role: ResourceRecord) => `:role${input<string | undefined>(role, 'path') ?? '/'}${role.state.name}`;
-// The EKS API's names for the Kubernetes taint effects.
-const EKS_TAINT_EFFECT = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' };
+const { run, ofType, deployedObjects, nodeGroup, k8sSecret, dependsOn, policyDocuments } = programRuns(
+  Object.fromEntries(ENVS.map((env) => [env, { stack: env }])),
+);
+const dist = synthesizedManifests();
 
 describe.each(ENVS)('Pulumi program, %s stack', (env) => {
   const stack = readStackInfra(env) as StackInfra;
@@ -365,64 +346,6 @@ describe.each(ENVS)('Pulumi program, %s stack', (env) => {
   });
 });
 
-describe('Pulumi program, dev with delivery pulumi', () => {
-  const env = 'dev';
-
-  it('GIVEN delivery pulumi WHEN the program runs THEN there is no Argo CD: no Helm release, no Application', () => {
-    expect(ofType(PULUMI_DEV, 'kubernetes:helm.sh/v3:Release')).toEqual([]);
-    expect(ofType(PULUMI_DEV, 'kubernetes:argoproj.io/v1alpha1:Application')).toEqual([]);
-  });
-
-  it('GIVEN dist WHEN `pulumi up` applies the charts THEN every Deployment and StatefulSet it deploys has the replicas of the synthesized manifests', () => {
-    const replicas = (objects: KubeObject[]) =>
-      Object.fromEntries(
-        objects
-          .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
-          .map((o) => [identity(o), o.spec?.replicas as number | undefined]),
-      );
-    const expected = replicas(dist(env).map((m) => m.object));
-    expect(Object.keys(expected).length).toBeGreaterThan(0);
-    expect(replicas(deployedObjects(PULUMI_DEV))).toEqual(expected);
-  });
-
-  it('GIVEN dist/<env> WHEN the program deploys its ConfigGroups THEN they hold the same objects, in number, kind, namespace and name', () => {
-    const expected = dist(env).map((m) => m.object);
-    const deployed = deployedObjects(PULUMI_DEV);
-    expect(deployed).toHaveLength(expected.length);
-    expect(countBy(deployed, (o) => o.kind)).toEqual(countBy(expected, (o) => o.kind));
-    expect(deployed.map(identity).sort()).toEqual(expected.map(identity).sort());
-  });
-
-  it('GIVEN dist/<env>/<chart>.yaml WHEN the program deploys that chart THEN its ConfigGroup holds exactly those objects', () => {
-    const byId = (objects: KubeObject[]) => new Map(objects.map((o) => [identity(o), o]));
-    const groups = ofType(PULUMI_DEV, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => `${g.name}.yaml`).sort()).toEqual([...new Set(dist(env).map((m) => m.file))].sort());
-    const fromFile = (file: string) => dist(env).flatMap((m) => (m.file === file ? [m.object] : []));
-    for (const group of groups) expect(byId(groupObjects(group))).toEqual(byId(fromFile(`${group.name}.yaml`)));
-  });
-
-  it('GIVEN the charts WHEN deployed THEN each waits for the namespaces and for the Secrets, StorageClasses and PriorityClasses its pods use', () => {
-    const groups = ofType(PULUMI_DEV, 'kubernetes:yaml/v2:ConfigGroup');
-    const [namespaces, ...others] = groups.filter((g) => groupObjects(g).some((o) => o.kind === 'Namespace'));
-    expect(others).toEqual([]);
-    const classes = ofType(PULUMI_DEV, 'kubernetes:storage.k8s.io/v1:StorageClass');
-    for (const group of groups.filter((g) => g !== namespaces)) {
-      const objects = groupObjects(group);
-      const needs = [
-        ...(objects.some((o) => !CLUSTER_SCOPED_KINDS.has(o.kind)) ? [namespaces] : []),
-        ...secretReferences(objects).map((ref) => k8sSecret(PULUMI_DEV, ref.namespace, ref.name)!),
-        ...objects
-          .flatMap(storageClassesOf)
-          .map((name) => classes.find((c) => input<KubeObject['metadata']>(c, 'metadata').name === name)!),
-        ...objects.flatMap(priorityClassesOf).map((name) => priorityClassGroup(PULUMI_DEV, name)),
-      ];
-      const missing = needs.filter((n) => !n || !dependsOn(PULUMI_DEV, group).includes(n.urn)).map((n) => n?.name);
-      expect({ group: group.name, missing }).toEqual({ group: group.name, missing: [] });
-    }
-    for (const secret of ofType(PULUMI_DEV, 'kubernetes:core/v1:Secret')) expect(dependsOn(PULUMI_DEV, secret)).toContain(namespaces.urn);
-  });
-});
-
 describe('Pulumi program, prod against dev', () => {
   const count = (env: string, type: string) => ofType(env, type).length;
 
@@ -441,125 +364,3 @@ describe('Pulumi program, prod against dev', () => {
     expect([count('prod', 'aws:ec2/placementGroup:PlacementGroup'), count('dev', 'aws:ec2/placementGroup:PlacementGroup')]).toEqual([1, 0]);
   });
 });
-
-/** Every policy document in any resource's inputs: `policy` and `assumeRolePolicy` must parse, other JSON strings may. */
-function policyDocuments(env: string): Array<{ type: string; source: string; document: PolicyDocument }> {
-  return run(env).resources.flatMap((r) =>
-    Object.entries(r.inputs).flatMap(([key, value]) => {
-      if (typeof value !== 'string' || !(['policy', 'assumeRolePolicy'].includes(key) || value.startsWith('{'))) return [];
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch (error) {
-        if (key === 'policy' || key === 'assumeRolePolicy') throw new Error(`${r.type} ${r.name}.${key} is not JSON`, { cause: error });
-        return [];
-      }
-      const isPolicy = typeof parsed === 'object' && parsed !== null && 'Statement' in parsed;
-      return isPolicy ? [{ type: r.type, source: `${r.type} ${r.name}.${key}`, document: parsed as PolicyDocument }] : [];
-    }),
-  );
-}
-
-const isSecretPath = (record: ResourceRecord, path: string) => record.secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
-
-/** Every string in `value` outside the paths that reached the engine as secrets. */
-function plainStrings(value: unknown, record: ResourceRecord, path = ''): string[] {
-  if (path && isSecretPath(record, path)) return [];
-  if (typeof value === 'string') return [value];
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => plainStrings(v, record, path ? `${path}.${k}` : k));
-}
-
-const countBy = <T>(items: T[], key: (item: T) => string) =>
-  items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
-
-interface PodLike {
-  volumes?: Array<{
-    name: string;
-    secret?: SecretSource & { secretName?: string };
-    projected?: { sources?: Array<{ secret?: SecretSource }> };
-  }>;
-  containers?: ContainerLike[];
-  initContainers?: ContainerLike[];
-  priorityClassName?: string;
-}
-interface SecretSource {
-  name?: string;
-  items?: Array<{ key: string }>;
-}
-interface ContainerLike {
-  env?: Array<{ valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }>;
-  envFrom?: Array<{ secretRef?: { name: string } }>;
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-
-/** Every Secret (and key, where one is named) that a pod template reads; mounted keys are found as `<mountPath>/<key>` in any object. */
-function secretReferences(objects: KubeObject[]): Array<{ namespace: string; name: string; key?: string }> {
-  const text = JSON.stringify(objects);
-  return objects.flatMap((object) => {
-    const pod = podSpecOf(object) as PodLike | undefined;
-    if (!pod) return [];
-    const namespace = object.metadata.namespace ?? 'default';
-    const containers = [...(pod.containers ?? []), ...(pod.initContainers ?? [])];
-    const refs: Array<{ namespace: string; name: string; key?: string }> = [];
-    for (const volume of pod.volumes ?? []) {
-      const sources = [
-        ...(volume.secret ? [{ ...volume.secret, name: volume.secret.secretName }] : []),
-        ...(volume.projected?.sources ?? []).flatMap((s) => (s.secret ? [s.secret] : [])),
-      ];
-      for (const source of sources) {
-        refs.push(
-          { namespace, name: source.name! },
-          ...(source.items ?? []).map((item) => ({ namespace, name: source.name!, key: item.key })),
-        );
-        const mounts = containers.flatMap((c) => c.volumeMounts ?? []).filter((m) => m.name === volume.name);
-        for (const { mountPath } of mounts)
-          for (const match of text.matchAll(new RegExp(`${mountPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/([A-Za-z0-9._-]+)`, 'g')))
-            refs.push({ namespace, name: source.name!, key: match[1] });
-      }
-    }
-    for (const container of containers) {
-      for (const variable of container.env ?? []) {
-        const ref = variable.valueFrom?.secretKeyRef;
-        if (ref && !ref.optional) refs.push({ namespace, name: ref.name, key: ref.key });
-      }
-      for (const source of container.envFrom ?? []) if (source.secretRef) refs.push({ namespace, name: source.secretRef.name });
-    }
-    return refs;
-  });
-}
-
-function storageClassesOf(object: KubeObject): string[] {
-  const spec = object.spec as
-    { storageClassName?: string; volumeClaimTemplates?: Array<{ spec?: { storageClassName?: string } }> } | undefined;
-  if (object.kind === 'PersistentVolumeClaim') return list(spec?.storageClassName);
-  return (spec?.volumeClaimTemplates ?? []).flatMap((t) => list(t.spec?.storageClassName));
-}
-
-/** PriorityClasses the pods name, except the two built into every cluster. */
-function priorityClassesOf(object: KubeObject): string[] {
-  const name = (podSpecOf(object) as PodLike | undefined)?.priorityClassName;
-  return name && !['system-node-critical', 'system-cluster-critical'].includes(name) ? [name] : [];
-}
-
-const priorityClassGroup = (env: string, name: string) =>
-  ofType(env, 'kubernetes:yaml/v2:ConfigGroup').find((g) =>
-    groupObjects(g).some((o) => o.kind === 'PriorityClass' && o.metadata.name === name),
-  )!;
-
-interface Statement {
-  Effect: 'Allow' | 'Deny';
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  Principal?: '*' | Record<string, string | string[]>;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface PolicyDocument {
-  Statement: Statement | Statement[];
-}
-interface LifecycleRule {
-  status: string;
-  expiration?: { days: number };
-  noncurrentVersionExpiration?: { noncurrentDays: number };
-}
