@@ -21,8 +21,20 @@ const upwardImports = LAYERS.slice(0, -1).map((layer, index) => {
 
 /** infra/ and scripts/ share the top layer but are separate programs: neither imports the other. */
 const siblings = [
-  { name: 'no-import-of-scripts-from-infra', severity: 'error', from: { path: '^infra/' }, to: { path: '^scripts/' } },
-  { name: 'no-import-of-infra-from-scripts', severity: 'error', from: { path: '^scripts/' }, to: { path: '^infra/' } },
+  {
+    name: 'no-import-of-scripts-from-infra',
+    comment: 'the Pulumi program may not depend on the CLI entry points',
+    severity: 'error',
+    from: { path: '^infra/' },
+    to: { path: '^scripts/' },
+  },
+  {
+    name: 'no-import-of-infra-from-scripts',
+    comment: 'the CLI entry points may not load the Pulumi program',
+    severity: 'error',
+    from: { path: '^scripts/' },
+    to: { path: '^infra/' },
+  },
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -31,11 +43,12 @@ module.exports = {
     ...upwardImports,
     ...siblings,
     {
-      name: 'environment-values-in-two-files',
-      comment: 'an environment file takes values only from defaults.ts, so each value of an environment is in <env>.ts or defaults.ts',
+      name: 'no-environment-values-outside-defaults',
+      comment:
+        'environment files take values only from each other (defaults.ts) and the schema, so each value of an environment is in <env>.ts or defaults.ts',
       severity: 'error',
-      from: { path: '^config/environments/(?!defaults\\.ts$)' },
-      to: { path: '^config/', pathNot: '^config/(environments/defaults|merge|stack-files|schema/)' },
+      from: { path: '^config/environments/' },
+      to: { path: '^config/', pathNot: '^config/(environments/|merge\\.ts$|stack-files\\.ts$|schema/)' },
     },
     {
       name: 'no-values-in-schema',

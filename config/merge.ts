@@ -27,6 +27,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** `overrides` laid over `base` by the rule above, as a fresh copy; neither argument is changed. */
 export function mergeDeep(base: unknown, overrides: unknown): unknown {
+  // An absent (undefined) override keeps the default: an environment cannot remove an optional key, only set it.
   if (overrides === undefined) return structuredClone(base);
   if (!isPlainObject(base) || !isPlainObject(overrides)) return structuredClone(overrides);
   if (DISCRIMINANTS.some((key) => key in base && key in overrides && base[key] !== overrides[key])) return structuredClone(overrides);

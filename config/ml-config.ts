@@ -2,14 +2,13 @@
 // inference-config). Their shape is config/schema/ml-config.ts; their values live with the rest of
 // each environment's in config/environments/ (defaults.ts, and dev.ts's changes).
 import { defaults } from './environments/defaults';
-import { mergeDeep } from './merge';
+import { mergeDeep, type Overrides } from './merge';
 import { mlConfigSchema, type MlConfigInput, type MlConfigSettings } from './schema/ml-config';
 
 export type { MlConfigInput, MlConfigSettings } from './schema/ml-config';
 
-type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** What an environment changes: any subset of fields, merged over the defaults' `mlConfig`. */
-export type MlConfigOverrides = DeepPartial<MlConfigSettings>;
+export type MlConfigOverrides = Overrides<MlConfigSettings>;
 
 /** `overrides` laid over `base`, group by group; a leaf in the overrides replaces the base value. */
 export function mergeMlConfig(base: MlConfigInput, overrides: MlConfigOverrides | Readonly<Record<string, unknown>>): unknown {

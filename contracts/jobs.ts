@@ -1,6 +1,6 @@
 // Job and app names shared by the scrape config, rules, dashboards and constructs, so each lives in one place.
 
-/** Scrape job names, as set in the Prometheus construct's scrape jobs. */
+/** Scrape job names: the scrape configs (constructs/config-files/scrape-jobs.ts and the environment assembly) use these. */
 export const JOBS = {
   nodeExporter: 'node-exporter',
   cadvisor: 'kubernetes-cadvisor',
@@ -8,7 +8,7 @@ export const JOBS = {
   dcgmExporter: 'dcgm-exporter',
   kubeStateMetrics: 'kube-state-metrics',
   prometheus: 'prometheus',
-  /** The global Prometheus, scraped by the cluster that runs it (constructs/config-files/federation-config.ts). */
+  /** The global Prometheus, scraped by the cluster that runs it (constructs/assembly/environment.ts). */
   prometheusGlobal: 'prometheus-global',
   alertmanager: 'alertmanager',
   grafana: 'grafana',

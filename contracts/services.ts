@@ -14,6 +14,7 @@ export const GRAFANA_SERVICE = { name: 'grafana', httpPort: 'http' } as const;
 /** The Service and port name Prometheus's `node-exporter` job selects. */
 export const NODE_EXPORTER_SERVICE = { name: 'node-exporter', metricsPort: 'metrics' } as const;
 
+/** The Service and port name Prometheus's `dcgm-exporter` job selects. */
 export const DCGM_EXPORTER_SERVICE = { name: 'dcgm-exporter', metricsPort: 'metrics' } as const;
 
 /** The Service and port name Prometheus's `kube-state-metrics` job selects (with honor_labels). */
@@ -31,7 +32,7 @@ export interface BackendService {
   readonly port: number;
 }
 
-/** Loki's Service in the monitoring namespace (constructs/components/loki.ts names its Service after this). */
+/** Loki's Service in the monitoring namespace, which Grafana's datasource and Fluent Bit reach. */
 export const LOKI_SERVICE: BackendService = { name: 'loki', port: 3100 };
 
 /** Jaeger's query Service, UI and API (constructs/components/jaeger.ts names its Service after this). */
@@ -41,10 +42,10 @@ export const JAEGER_QUERY_SERVICE: BackendService = { name: 'jaeger-query', port
 export const JAEGER_COLLECTOR_SERVICE = 'jaeger-collector';
 
 /** The Service and port the `loki` scrape job selects; named once so the two cannot drift. */
-export const LOKI_SCRAPE = { serviceName: 'loki', portName: 'http-metrics' } as const;
+export const LOKI_SCRAPE = { serviceName: LOKI_SERVICE.name, portName: 'http-metrics' } as const;
 
 /** The Service and port the `jaeger` scrape job selects; named once so the two cannot drift. */
-export const JAEGER_SCRAPE = { serviceName: 'jaeger-collector', portName: 'metrics' } as const;
+export const JAEGER_SCRAPE = { serviceName: JAEGER_COLLECTOR_SERVICE, portName: 'metrics' } as const;
 
 /** The Service and port name Prometheus's `fluent-bit` job selects (with honor_labels). */
 export const FLUENT_BIT_SCRAPE = { serviceName: 'fluent-bit', portName: 'metrics' } as const;

@@ -18,7 +18,7 @@ export interface DatasourcesProps {
   /** Prometheus' scrape interval: the smallest step Grafana asks for, so no panel plots gaps. */
   readonly scrapeInterval: string;
   /**
-   * The global Prometheus (GLOBAL_PROMETHEUS of federation-config.ts), in an environment whose
+   * The global Prometheus (GLOBAL_PROMETHEUS of contracts/services.ts), in an environment whose
    * `federation.role` is global: a second Prometheus datasource with uid `prometheus-global`.
    * @default - none; only the cluster's own Prometheus
    */

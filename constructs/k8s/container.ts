@@ -51,6 +51,7 @@ export function addPinnedContainer(workload: kplus.Workload, props: RestrictedCo
   return addContainerWithSecurityContext(workload, rest, restrictedSecurityContext(user));
 }
 
+// The seccomp profile is pod-level: patch each workload once, however many containers it gets.
 const seccompPatched = new WeakSet<IConstruct>();
 
 /**
