@@ -43,8 +43,10 @@ export const kubernetesGroups: readonly RuleGroup[] = [
       },
       {
         // max, not sum: with kube-state-metrics replicated every series arrives once per replica.
+        // Rounded: restarts are whole, and increase() extrapolates to the window's edges (3 restarts read
+        // as about 3.006 when evaluation and scrapes are not aligned), which would tip a count threshold.
         record: restarts,
-        expr: `max by (namespace, pod, container) (increase(${ksm('kube_pod_container_status_restarts_total')}[${KUBERNETES.restartWindow}]))`,
+        expr: `round(max by (namespace, pod, container) (increase(${ksm('kube_pod_container_status_restarts_total')}[${KUBERNETES.restartWindow}])))`,
       },
       {
         // Containers without a memory limit have no limit series and so no ratio.

@@ -214,6 +214,52 @@ export const kubernetesCases: readonly RuleTestCase[] = [
     ],
   },
   {
+    // Scraped every 40 s while rules run every minute, as in a real cluster where the two are not aligned:
+    // increase() extrapolates the worker's 3 restarts in the hour to about 3.03, which must not count as
+    // more than 3. Restarts land every 14 minutes; the trainer has 4 in the window ending at 65m, the worker 3.
+    name: 'FrequentPodRestarts: with scrapes and evaluations not aligned, exactly 3 restarts in an hour stay silent and 4 fire',
+    interval: '40s',
+    series: [
+      { series: series(restarts, ksmContainer(KSM, TRAINER)), values: '0x20 1x20 2x20 3x20 4x40' },
+      { series: series(restarts, ksmContainer(KSM, MAGE_WORKER)), values: '0x20 1x20 2x20 3x60' },
+      { series: series('kube_pod_info', podInfo(KSM, TRAINER)), values: '1x120' },
+      { series: series('kube_pod_info', podInfo(KSM, MAGE_WORKER)), values: '1x120' },
+    ],
+    alerts: [
+      {
+        alert: 'FrequentPodRestarts',
+        at: '65m',
+        fires: [
+          {
+            labels: podAlertLabels(TRAINER),
+            summary: 'Container moe-trainer of moe-trainer-0 restarts frequently',
+            description:
+              'Container moe-trainer of moe-lab/moe-trainer-0 restarted 4 times in the last 1h (more than 3); it is crash-looping or failing its liveness probe.',
+            dashboard: 'system',
+          },
+        ],
+      },
+    ],
+    expressions: [
+      {
+        expr: 'namespace_pod_container:kube_pod_container_status_restarts:increase1h',
+        at: '65m',
+        samples: [
+          {
+            labels:
+              'namespace_pod_container:kube_pod_container_status_restarts:increase1h{namespace="moe-lab", pod="moe-trainer-0", container="moe-trainer"}',
+            value: 4,
+          },
+          {
+            labels:
+              'namespace_pod_container:kube_pod_container_status_restarts:increase1h{namespace="mage", pod="mage-worker-3", container="mage-worker"}',
+            value: 3,
+          },
+        ],
+      },
+    ],
+  },
+  {
     // Both containers restart once at minute 15; only the trainer's last termination was an OOM kill.
     // The recorded OOM-kill restarts follow the alert: 1 for the trainer while it fires, 0 for every other container.
     name: 'ContainerOOMKilled: a restart after an OOM kill fires for 10 minutes; a restart after an error does not',
