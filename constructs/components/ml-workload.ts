@@ -227,9 +227,14 @@ export class MlWorkload extends Construct {
   }
 
   /** Mounts a PersistentVolumeClaim made elsewhere, read-write, at `path`. */
-  mountClaim(volumeName: string, claimName: string, path: string): void {
+  mountClaim(volumeName: string, claimName: string, path: string, options: { readonly readOnly?: boolean } = {}): void {
     const claim = kplus.PersistentVolumeClaim.fromClaimName(this, `${volumeName}Claim`, claimName);
-    this.container.mount(path, kplus.Volume.fromPersistentVolumeClaim(this, `${volumeName}Volume`, claim, { name: volumeName }));
+    // Read-only on the volume too, so no container of the pod can write through another mount of it.
+    const volume = kplus.Volume.fromPersistentVolumeClaim(this, `${volumeName}Volume`, claim, {
+      name: volumeName,
+      ...(options.readOnly ? { readOnly: true } : {}),
+    });
+    this.container.mount(path, volume, options.readOnly ? { readOnly: true } : {});
   }
 
   private useConfigMap(name: string): void {

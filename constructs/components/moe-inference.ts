@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { GpuNodeSettings } from '../../config/schema/gpu-nodes';
 import type { MoeInferenceSettings } from '../../config/schema/workloads';
 import { INFERENCE_CONFIG, ROUTER_CONFIG } from '../../contracts/config-maps';
+import { ML_VOLUMES } from './ml-storage';
 import { MlWorkload, type TracingProps } from './ml-workload';
 import { spreadPods } from '../k8s/ml-workload-patches';
 
@@ -29,6 +30,11 @@ export interface MoeInferenceProps {
    * @default 8000
    */
   readonly port?: number;
+  /**
+   * PVC of the trained models, mounted read-only at /storage/models (where the trainer writes them).
+   * @default 'moe-models'
+   */
+  readonly modelsClaim?: string;
 }
 
 /** `deployment/moe-inference` on GPU nodes, autoscaled, spread over nodes and zones, behind the `inference` Service. */
@@ -77,6 +83,8 @@ export class MoeInference extends Construct {
       maxReplicas: max,
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.settings.targetCpuUtilization))],
     });
+    // The server loads the model the trainer wrote (moe_lab_model_load_time times it); it never writes there.
+    this.workload.mountClaim('models', props.modelsClaim ?? ML_VOLUMES.models.claimName, ML_VOLUMES.models.mountPath, { readOnly: true });
     this.workload.addService(this.serviceName, http);
   }
 }

@@ -29,7 +29,12 @@ interface WorkloadContainer {
 }
 interface WorkloadPod {
   containers: WorkloadContainer[];
-  volumes: Array<{ name: string; emptyDir?: unknown; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string } }>;
+  volumes: Array<{
+    name: string;
+    emptyDir?: unknown;
+    persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+    configMap?: { name: string };
+  }>;
   tolerations?: Array<{ key: string; operator: string; effect?: string }>;
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: unknown[] } } };
   priorityClassName?: string;
@@ -218,6 +223,17 @@ describe.each(['dev', 'staging', 'prod'] as const)('ML workloads with the %s set
     expect(pod.priorityClassName).toBe('moe-training');
     const spec = find(objects, 'Deployment', 'moe-trainer').spec as { replicas: number; strategy: { type: string } };
     expect([spec.replicas, spec.strategy.type]).toEqual([1, 'Recreate']);
+  });
+
+  it('GIVEN inference THEN it mounts the models the trainer writes, read-only, where the trainer mounts them', () => {
+    const mountOf = (app: string) => {
+      const pod = podOf(objects, app);
+      const mount = pod.containers[0].volumeMounts.find((m) => m.mountPath === '/storage/models');
+      const claim = pod.volumes.find((v) => v.name === mount?.name)?.persistentVolumeClaim;
+      return { claim: claim?.claimName, readOnly: [mount?.readOnly ?? false, claim?.readOnly ?? false] };
+    };
+    expect(mountOf('moe-inference')).toEqual({ claim: 'moe-models', readOnly: [true, true] });
+    expect(mountOf('moe-trainer')).toEqual({ claim: 'moe-models', readOnly: [false, false] });
   });
 
   it('GIVEN inference THEN the autoscaler owns the replica count within the configured bounds and pods spread over nodes and zones', () => {
