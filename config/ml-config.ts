@@ -3,17 +3,12 @@
 // each environment's in config/environments/ (defaults.ts, and dev.ts's changes).
 import { defaults } from './environments/defaults';
 import { mergeDeep, type Overrides } from './merge';
-import { mlConfigSchema, type MlConfigInput, type MlConfigSettings } from './schema/ml-config';
+import { mlConfigSchema, type MlConfigSettings } from './schema/ml-config';
 
 export type { MlConfigInput, MlConfigSettings } from './schema/ml-config';
 
 /** What an environment changes: any subset of fields, merged over the defaults' `mlConfig`. */
 export type MlConfigOverrides = Overrides<MlConfigSettings>;
-
-/** `overrides` laid over `base`, group by group; a leaf in the overrides replaces the base value. */
-export function mergeMlConfig(base: MlConfigInput, overrides: MlConfigOverrides | Readonly<Record<string, unknown>>): unknown {
-  return mergeDeep(base, overrides);
-}
 
 /** Thrown when ML settings are invalid; `problems` holds one `path: message` line per bad field. */
 export class MlConfigError extends Error {
@@ -39,5 +34,5 @@ export function parseMlConfig(input: unknown): MlConfigSettings {
 
 /** The defaults (config/environments/defaults.ts) with `overrides` merged over them, validated. */
 export function resolveMlConfig(overrides: MlConfigOverrides | Readonly<Record<string, unknown>> = {}): MlConfigSettings {
-  return parseMlConfig(mergeMlConfig(defaults.mlConfig, overrides));
+  return parseMlConfig(mergeDeep(defaults.mlConfig, overrides));
 }

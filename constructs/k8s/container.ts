@@ -1,7 +1,6 @@
 // The one way the stack adds a container: pinned image, explicit pull policy and resources, and a
 // hardened security context, so no construct spells these (or forgets one) on its own.
 import * as kplus from 'cdk8s-plus-27';
-import type { IConstruct } from 'constructs';
 import type { ImageSettings, ResourceSettings } from '../../config';
 import { containerResources, restrictedSecurityContext } from './container-defaults';
 import { useRuntimeDefaultSeccomp } from './escape-hatches';
@@ -51,9 +50,6 @@ export function addPinnedContainer(workload: kplus.Workload, props: RestrictedCo
   return addContainerWithSecurityContext(workload, rest, restrictedSecurityContext(user));
 }
 
-// The seccomp profile is pod-level: patch each workload once, however many containers it gets.
-const seccompPatched = new WeakSet<IConstruct>();
-
 /**
  * `addPinnedContainer` with the caller's security context: for the host agents only, whose context
  * comes from their host-access entry (`addHostAgentContainer`). Any other container uses `addPinnedContainer`.
@@ -71,9 +67,6 @@ export function addContainerWithSecurityContext(
     resources: containerResources(resources),
     securityContext,
   };
-  if (!seccompPatched.has(workload)) {
-    useRuntimeDefaultSeccomp(workload);
-    seccompPatched.add(workload);
-  }
+  useRuntimeDefaultSeccomp(workload);
   return init ? workload.addInitContainer(container) : workload.addContainer(container);
 }

@@ -44,6 +44,7 @@ export function mountClaimTemplate(statefulSet: IConstruct, containerIndex: numb
  * CronJob keeps its pod template under `spec.jobTemplate.spec.template`.
  */
 export function useRuntimeDefaultSeccomp(workload: IConstruct): void {
+  // An `add` of the same value: calling it once per container of a pod writes the same field again.
   const object = ApiObject.of(workload);
   const template = object.kind === 'CronJob' ? '/spec/jobTemplate/spec/template' : '/spec/template';
   object.addJsonPatch(JsonPatch.add(`${template}/spec/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));

@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { loadEnvironments } from '../../config';
 import { defaults } from '../../config/environments/defaults';
-import { mergeMlConfig, mlConfigProblems, resolveMlConfig, type MlConfigSettings } from '../../config/ml-config';
+import { mlConfigProblems, resolveMlConfig, type MlConfigSettings } from '../../config/ml-config';
+import { mergeDeep } from '../../config/merge';
 import { ComponentChart } from '../../constructs/assembly/component-chart';
 import { MlConfigMaps, type MlConfigMapsProps } from '../../constructs/components/ml-config-maps';
 import { moeLabMetrics } from '../../rules/catalog/moe-lab';
@@ -126,7 +127,7 @@ describe('ML config: one source of truth for the router settings', () => {
   });
 
   it('GIVEN expert_capacity_factor set under training WHEN validated THEN it is refused and the error points to router', () => {
-    const problems = mlConfigProblems(mergeMlConfig(ML_DEFAULTS, { training: { expert_capacity_factor: 2 } }));
+    const problems = mlConfigProblems(mergeDeep(ML_DEFAULTS, { training: { expert_capacity_factor: 2 } }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^training: unknown field\(s\) expert_capacity_factor; allowed: batch_size, .*set under router/);
   });
@@ -179,14 +180,14 @@ describe('ML config: bad values are rejected with clear errors', () => {
   it.each(badCases)(
     'GIVEN %s WHEN validated THEN exactly one problem names the field and what is allowed',
     (_name, overrides, fragments) => {
-      const problems = mlConfigProblems(mergeMlConfig(ML_DEFAULTS, overrides));
+      const problems = mlConfigProblems(mergeDeep(ML_DEFAULTS, overrides));
       expect(problems).toHaveLength(1);
       for (const fragment of fragments) expect(problems[0]).toContain(fragment);
     },
   );
 
   it('GIVEN invalid settings WHEN the construct is built THEN it throws naming the settings path', () => {
-    const bad = mergeMlConfig(ML_DEFAULTS, { training: { amp_dtype: 'float8' } }) as MlConfigSettings;
+    const bad = mergeDeep(ML_DEFAULTS, { training: { amp_dtype: 'float8' } }) as MlConfigSettings;
     expect(() => synthMaps(bad)).toThrow(/MlConfigMaps settings: settings\.training\.amp_dtype: must be one of float16, bfloat16/);
   });
 

@@ -66,9 +66,9 @@ export function programRuns(variants: Readonly<Record<string, { readonly stack: 
   return { run, ofType, deployedObjects, nodeGroup, k8sSecret, dependsOn, policyDocuments, priorityClassGroup };
 }
 
-/** What `npm run synth` writes, synthesized afresh for the file (a clean checkout has no dist/), per environment. */
-export function synthesizedManifests(): (env: string) => ReturnType<typeof loadManifests> {
-  const dir = synthToTemp();
+/** What `npm run synth` writes for `environments`, synthesized afresh for the file (a clean checkout has no dist/). */
+export function synthesizedManifests(environments?: readonly string[]): (env: string) => ReturnType<typeof loadManifests> {
+  const dir = synthToTemp({ environments });
   afterAll(() => removeDir(dir));
   const manifests = new Map<string, ReturnType<typeof loadManifests>>();
   return (env) => manifests.get(env) ?? manifests.set(env, loadManifests(join(dir, env))).get(env)!;

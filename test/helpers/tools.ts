@@ -23,9 +23,14 @@ export interface RunResult {
 }
 
 /** Runs a tool to completion (killed after 60 s: it blocks the event loop, so jest's timeout could not), returning its exit status and combined output. */
-export function runTool(binary: string, args: readonly string[]): RunResult {
+export function runTool(binary: string, args: readonly string[], options: { readonly cwd?: string } = {}): RunResult {
   try {
-    const output = execFileSync(requireTool(binary), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
+    const output = execFileSync(requireTool(binary), args, {
+      cwd: options.cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60000,
+    });
     return { status: 0, output };
   } catch (error) {
     const e = error as { status?: number | null; signal?: string | null; stdout?: string; stderr?: string };

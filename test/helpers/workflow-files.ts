@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import type { ValidationError } from '@action-validator/core';
-import { loadEnvironments } from '../../config';
 
 export type Step = {
   name?: string;
@@ -45,7 +44,6 @@ export const FILES = readdirSync(join(ROOT, WORKFLOW_DIR))
 export const text: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, read(`${WORKFLOW_DIR}/${f}`)]));
 export const wf: Record<string, Workflow> = Object.fromEntries(FILES.map((f) => [f, parse(text[f]) as Workflow]));
 export const SCRIPTS = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
-export const REGION = Object.fromEntries(loadEnvironments().map((env) => [env.name, env.cluster.region]));
 export const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
 export const REUSABLE = './.github/workflows/deploy-environment.yml';
 

@@ -19,7 +19,7 @@ const PULUMI_DEV = 'dev (delivery pulumi)';
 const { ofType, deployedObjects, k8sSecret, dependsOn, priorityClassGroup } = programRuns({
   [PULUMI_DEV]: { stack: 'dev', options: { gitops: { delivery: 'pulumi' }, config: { gitopsRepoSshKey: undefined } } },
 });
-const dist = synthesizedManifests();
+const dist = synthesizedManifests(['dev']);
 
 describe('Pulumi program, dev with delivery pulumi', () => {
   const env = 'dev';

@@ -1,10 +1,10 @@
 // The import rules (.dependency-cruiser.cjs, run by `npm run check:imports`): the tree passes them, and
 // a copy of the tree with an upward import, a circle, an environment value taken from outside
 // config/environments/ or a schema fragment reading values fails them, naming both files.
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/synth-tmp';
+import { runTool, type RunResult } from '../helpers/tools';
 
 const ROOT = join(__dirname, '..', '..');
 const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
@@ -15,17 +15,7 @@ const CHECK_ARGS: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json')
   .slice(1);
 const LAYER_FOLDERS = CHECK_ARGS.filter((arg, i) => !arg.startsWith('-') && !CHECK_ARGS[i - 1]?.startsWith('-'));
 
-function checkImports(cwd: string): { status: number; output: string } {
-  try {
-    return {
-      status: 0,
-      output: execFileSync(DEPCRUISE, CHECK_ARGS, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }),
-    };
-  } catch (error) {
-    const e = error as { status?: number; stdout?: string; stderr?: string };
-    return { status: e.status ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+const checkImports = (cwd: string) => runTool(DEPCRUISE, CHECK_ARGS, { cwd });
 
 /** A copy of the layer folders and the settings the check reads, with node_modules linked. */
 function copyOfTree(): string {
@@ -56,7 +46,7 @@ describe('import rules', () => {
   });
 
   describe('GIVEN a copy of the tree with upward imports from rules and contracts, a circle, an environment value from elsewhere and a schema reading values', () => {
-    let result: { status: number; output: string };
+    let result: RunResult;
     beforeAll(() => {
       const dir = copy();
       appendFileSync(join(dir, 'rules', 'thresholds.ts'), "\nexport { ComponentChart } from '../constructs/assembly/component-chart';\n");

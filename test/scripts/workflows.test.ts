@@ -4,7 +4,7 @@
 import { validateWorkflow } from '@action-validator/core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENVIRONMENT_NAMES } from '../../config';
+import { ENVIRONMENT_NAMES, loadEnvironments } from '../../config';
 import {
   Step,
   Declared,
@@ -14,7 +14,6 @@ import {
   text,
   wf,
   SCRIPTS,
-  REGION,
   FORK_GUARD,
   REUSABLE,
   jobsOf,
@@ -29,6 +28,8 @@ import {
   schemaProblems,
   npmScriptsIn,
 } from '../helpers/workflow-files';
+
+const REGION = Object.fromEntries(loadEnvironments().map((env) => [env.name, env.cluster.region]));
 
 describe('workflow files', () => {
   it('GIVEN the workflow directory WHEN listed THEN it holds CI, preview, deploy and the per-environment deploy it calls', () => {
